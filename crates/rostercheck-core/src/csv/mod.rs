@@ -1,0 +1,11 @@
+//! CSV below the values: a push-fed record reader on `csv-core`, plus the structural checks
+//! `csv-core` does not make (it prefers *a* parse to *no* parse): encoding sniffing, quotes,
+//! blank lines and raw line capture.
+
+mod reader;
+mod sniff;
+mod structure;
+
+pub use reader::{Event, Record, RecordReader};
+pub use sniff::{decode_windows_1252, sniff, Sniffed, SNIFF_LEN};
+pub use structure::{scan_quotes, QuoteProblem};

@@ -1,0 +1,290 @@
+use csv_core::{ReadRecordResult, Reader};
+
+/// Raw bytes kept per record for quote analysis and for showing the offending line.
+const RAW_CAP: usize = 64 * 1024;
+
+/// What the reader found: a record, or an empty line between records.
+pub enum Event<'a> {
+    Record(Record<'a>),
+    /// 1-based line number of an empty line.
+    BlankLine(u64),
+}
+
+/// One parsed record, borrowed from the reader until the callback returns.
+pub struct Record<'a> {
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// 1-based physical line where the record ends (greater than `line` when a quoted field spans lines).
+    pub end_line: u64,
+    out: &'a [u8],
+    ends: &'a [usize],
+    /// The record's raw bytes without its line terminator; cut at 64 KiB (see `raw_complete`).
+    pub raw: &'a [u8],
+    pub raw_complete: bool,
+}
+
+impl<'a> Record<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The unescaped bytes of field `i` (0-based).
+    pub fn field(&self, i: usize) -> &'a [u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).map(|i| self.field(i))
+    }
+
+    /// All field bytes back to back (for whole-record scans such as UTF-8 validation).
+    pub fn all_bytes(&self) -> &'a [u8] {
+        self.out
+    }
+
+    /// True when every field is empty (a line of only commas, as Excel leaves them).
+    pub fn is_blank(&self) -> bool {
+        self.out.is_empty()
+    }
+}
+
+/// Push-fed CSV record reader. Feed chunks of any size; events do not depend on where the
+/// chunks split.
+pub struct RecordReader {
+    parser: Reader,
+    out: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    ends_len: usize,
+    raw: Vec<u8>,
+    raw_complete: bool,
+    /// Line of the next byte to be consumed (1-based).
+    line: u64,
+    record_line: u64,
+    /// Between records: skipping the previous terminator and any empty lines.
+    in_prefix: bool,
+    /// The last terminator byte seen was a CR (so a following LF completes CRLF).
+    prev_cr: bool,
+    /// Last byte consumed for the current record (its terminator once it is complete).
+    last_byte: Option<u8>,
+    done: bool,
+}
+
+impl Default for RecordReader {
+    fn default() -> Self {
+        RecordReader::new()
+    }
+}
+
+impl RecordReader {
+    pub fn new() -> RecordReader {
+        RecordReader {
+            parser: Reader::new(),
+            out: vec![0; 4096],
+            out_len: 0,
+            ends: vec![0; 64],
+            ends_len: 0,
+            raw: Vec::with_capacity(1024),
+            raw_complete: true,
+            line: 1,
+            record_line: 1,
+            in_prefix: true,
+            prev_cr: false,
+            last_byte: None,
+            done: false,
+        }
+    }
+
+    /// Feeds the next chunk. `on_event` is called for every complete record and blank line.
+    pub fn feed(&mut self, mut input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        while !input.is_empty() && !self.done {
+            let consumed = self.step(input, on_event);
+            input = &input[consumed..];
+        }
+    }
+
+    /// Signals the end of the file, flushing a last record without a line terminator.
+    pub fn finish(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
+        while !self.done {
+            self.step(&[], on_event);
+        }
+    }
+
+    fn step(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
+        let (result, nin, nout, nend) =
+            self.parser
+                .read_record(input, &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+        self.track(&input[..nin], on_event);
+        self.out_len += nout;
+        self.ends_len += nend;
+        match result {
+            ReadRecordResult::InputEmpty => {}
+            ReadRecordResult::OutputFull => {
+                let len = self.out.len();
+                self.out.resize(len * 2, 0);
+            }
+            ReadRecordResult::OutputEndsFull => {
+                let len = self.ends.len();
+                self.ends.resize(len * 2, 0);
+            }
+            ReadRecordResult::Record => self.emit(on_event),
+            ReadRecordResult::End => self.done = true,
+        }
+        nin
+    }
+
+    /// Counts lines, finds empty lines between records and keeps the record's raw bytes.
+    fn track(&mut self, consumed: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        let mut rest = consumed;
+        while self.in_prefix {
+            let Some((&b, tail)) = rest.split_first() else { return };
+            match b {
+                b'\n' => {
+                    if !self.prev_cr {
+                        on_event(Event::BlankLine(self.line));
+                    }
+                    self.prev_cr = false;
+                    self.line += 1;
+                }
+                // The record consumed its own terminator, so a CR here starts an empty line.
+                b'\r' => {
+                    on_event(Event::BlankLine(self.line));
+                    self.prev_cr = true;
+                }
+                _ => {
+                    self.in_prefix = false;
+                    self.record_line = self.line;
+                    break;
+                }
+            }
+            rest = tail;
+        }
+        if let Some(&last) = rest.last() {
+            self.last_byte = Some(last);
+        }
+        self.line += memchr::memchr_iter(b'\n', rest).count() as u64;
+        if self.raw_complete {
+            let room = RAW_CAP - self.raw.len();
+            if rest.len() <= room {
+                self.raw.extend_from_slice(rest);
+            } else {
+                self.raw.extend_from_slice(&rest[..room]);
+                self.raw_complete = false;
+            }
+        }
+    }
+
+    fn emit(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
+        // csv-core consumes the terminator that ends a record: LF, or CR (whose LF, if any,
+        // arrives with the next record's prefix). At the end of the file there may be none.
+        let terminator = self.last_byte.filter(|b| *b == b'\n' || *b == b'\r');
+        self.prev_cr = terminator == Some(b'\r');
+        let end_line = if terminator == Some(b'\n') { self.line - 1 } else { self.line };
+        let mut raw_end = self.raw.len();
+        if self.raw_complete && terminator.is_some() {
+            raw_end -= 1;
+            if terminator == Some(b'\n') && raw_end > 0 && self.raw[raw_end - 1] == b'\r' {
+                raw_end -= 1;
+            }
+        }
+        let record = Record {
+            line: self.record_line,
+            end_line: end_line.max(self.record_line),
+            out: &self.out[..self.out_len],
+            ends: &self.ends[..self.ends_len],
+            raw: &self.raw[..raw_end],
+            raw_complete: self.raw_complete,
+        };
+        on_event(Event::Record(record));
+        self.out_len = 0;
+        self.ends_len = 0;
+        self.raw.clear();
+        self.raw_complete = true;
+        self.in_prefix = true;
+        self.last_byte = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Seen {
+        Rec(u64, u64, Vec<String>, String),
+        Blank(u64),
+    }
+
+    fn read(input: &[u8], chunk: usize) -> Vec<Seen> {
+        let mut seen = Vec::new();
+        let mut reader = RecordReader::new();
+        let mut on = |e: Event<'_>| match e {
+            Event::Record(r) => seen.push(Seen::Rec(
+                r.line,
+                r.end_line,
+                r.fields().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                String::from_utf8_lossy(r.raw).into_owned(),
+            )),
+            Event::BlankLine(l) => seen.push(Seen::Blank(l)),
+        };
+        for c in input.chunks(chunk.max(1)) {
+            reader.feed(c, &mut on);
+        }
+        reader.finish(&mut on);
+        seen
+    }
+
+    fn all_chunkings(input: &[u8]) -> Vec<Seen> {
+        let whole = read(input, input.len().max(1));
+        for chunk in [1, 2, 3, 7] {
+            assert_eq!(read(input, chunk), whole, "chunk {chunk}");
+        }
+        whole
+    }
+
+    #[test]
+    fn lines_and_blank_lines_with_lf_and_crlf() {
+        let seen = all_chunkings(b"a,b\n\nc,d\r\n\r\ne,f\n");
+        assert_eq!(
+            seen,
+            vec![
+                Seen::Rec(1, 1, vec!["a".into(), "b".into()], "a,b".into()),
+                Seen::Blank(2),
+                Seen::Rec(3, 3, vec!["c".into(), "d".into()], "c,d".into()),
+                Seen::Blank(4),
+                Seen::Rec(5, 5, vec!["e".into(), "f".into()], "e,f".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_line_break_spans_lines_and_last_record_needs_no_terminator() {
+        let seen = all_chunkings(b"h1,h2\n\"x\ny\",z\nlast,1");
+        assert_eq!(
+            seen,
+            vec![
+                Seen::Rec(1, 1, vec!["h1".into(), "h2".into()], "h1,h2".into()),
+                Seen::Rec(2, 3, vec!["x\ny".into(), "z".into()], "\"x\ny\",z".into()),
+                Seen::Rec(4, 4, vec!["last".into(), "1".into()], "last,1".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn leading_blank_lines_and_big_fields() {
+        let big = "x".repeat(10_000);
+        let input = format!("\n\na,\"{big}\"\n");
+        let seen = all_chunkings(input.as_bytes());
+        assert_eq!(seen[0], Seen::Blank(1));
+        assert_eq!(seen[1], Seen::Blank(2));
+        match &seen[2] {
+            Seen::Rec(3, 3, f, _) => assert_eq!(f[1].len(), 10_000),
+            other => panic!("{other:?}"),
+        }
+    }
+}

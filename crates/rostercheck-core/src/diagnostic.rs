@@ -1,0 +1,123 @@
+//! Findings are data: a [`Diagnostic`] says what is wrong in the roster, where, and how to fix it.
+//!
+//! Index bases, stated once: `line` is the 1-based physical line where the record starts (the
+//! header is line 1, so it equals the spreadsheet row); `column` is the 1-based field index.
+
+use serde::Serialize;
+
+use crate::rules::Rule;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One problem found in a roster package. Field names and meanings are the JSON contract.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// File name inside the package (`users.csv`); `None` for package-level findings.
+    pub file: Option<String>,
+    /// 1-based physical line where the record starts (header = 1).
+    pub line: Option<u64>,
+    /// 1-based field index.
+    pub column: Option<u32>,
+    /// The spec column name, when known.
+    pub field: Option<String>,
+    /// The offending value, truncated to [`MAX_VALUE_CHARS`].
+    pub value: Option<String>,
+    pub message: String,
+    pub help: String,
+}
+
+/// Values longer than this are cut (with `…`) so one 10 MB cell cannot flood a report.
+pub const MAX_VALUE_CHARS: usize = 120;
+
+impl Diagnostic {
+    /// A finding of `rule` at its default severity.
+    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            rule: rule.name,
+            severity: rule.severity,
+            file: None,
+            line: None,
+            column: None,
+            field: None,
+            value: None,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    pub fn file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_owned());
+        self
+    }
+
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// Sets the 0-based field position as the 1-based `column`.
+    pub fn position(mut self, index: usize) -> Self {
+        self.column = Some(index as u32 + 1);
+        self
+    }
+
+    pub fn field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    pub fn value(mut self, value: &str) -> Self {
+        self.value = Some(truncate(value));
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Cuts a value to [`MAX_VALUE_CHARS`] characters.
+pub fn truncate(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
+/// Receives diagnostics as the engine finds them.
+pub trait Sink {
+    fn push(&mut self, diagnostic: Diagnostic);
+}
+
+impl<F: FnMut(Diagnostic)> Sink for F {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self(diagnostic)
+    }
+}
+
+impl Sink for Vec<Diagnostic> {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        Vec::push(self, diagnostic)
+    }
+}

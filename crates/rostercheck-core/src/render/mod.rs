@@ -1,0 +1,4 @@
+//! Renderers shared by the CLI, the wasm facade and the tests.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,1328 @@
+//! The push-based validation session: `plan` the package, then for each file `begin_file`,
+//! `feed` chunks of any size, `end_file`; then `finish`. Diagnostics go to a [`Sink`] as they
+//! are found; the same calls serve the CLI (64 KiB reads) and the browser worker.
+
+use crate::csv::{scan_quotes, sniff, Event, QuoteProblem, Record, RecordReader, Sniffed};
+use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::header::{self, Plan};
+use crate::index::{self, flag, tag, Group, Groups, Index, Problem};
+use crate::manifest::{self, Declared, Manifest, Mode};
+use crate::rules::{encoding, package, quality, record, reference, value as value_rules};
+use crate::spec::{FileKind, RefConstraint, Required, ValueType, Version};
+use crate::values::{self, Finding};
+use crate::{hierarchy, package_files};
+
+/// Where the version the checks used came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VersionSource {
+    Manifest,
+    Inferred,
+}
+
+/// What the session learned about one file.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FileInfo {
+    /// The name inside the package, as given (without any enclosing folder).
+    pub name: String,
+    /// The OneRoster file it was checked as (`users.csv`).
+    pub kind: &'static str,
+    pub mode: Option<Mode>,
+    /// Data rows (the header excluded).
+    pub rows: u64,
+    pub bytes: u64,
+    /// False when the file could not be read as OneRoster CSV at all.
+    pub checked: bool,
+}
+
+/// The package as the session saw it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PackageInfo {
+    pub version: Option<&'static str>,
+    pub version_source: VersionSource,
+    pub files: Vec<FileInfo>,
+}
+
+/// A file of the package, as planned.
+struct Entry {
+    name: String,
+    kind: Option<FileKind>,
+    info_index: Option<usize>,
+}
+
+struct FileState {
+    kind: FileKind,
+    name: String,
+    info: usize,
+    sniff_buffer: Vec<u8>,
+    sniffed: bool,
+    skip: bool,
+    reader: RecordReader,
+    plan: Option<Plan>,
+    header_seen: bool,
+    mode: Option<Mode>,
+    mode_declared: bool,
+    columns: Columns,
+    manifest_rows: Vec<manifest::Row>,
+    findings: Vec<Finding>,
+    empty_required: Vec<(usize, &'static str)>,
+}
+
+/// Header positions the record rules use, resolved once per file.
+#[derive(Default)]
+struct Columns {
+    sourced_id: Option<usize>,
+    status: Option<usize>,
+    date_last_modified: Option<usize>,
+    kind_type: Option<usize>,
+    role: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    username: Option<usize>,
+    email: Option<usize>,
+    class: Option<usize>,
+    school: Option<usize>,
+    user: Option<usize>,
+    subjects: Option<usize>,
+    subject_codes: Option<usize>,
+    parent: Option<usize>,
+}
+
+/// Validates one package. See the module docs for the call sequence.
+pub struct Session {
+    entries: Vec<Entry>,
+    files: Vec<FileInfo>,
+    present: Vec<FileKind>,
+    manifest: Option<Manifest>,
+    has_manifest: bool,
+    version: Version,
+    version_source: VersionSource,
+    version_settled: bool,
+    done: Vec<bool>,
+    index: Index,
+    /// Reference problems to report at the end of the current file.
+    ready: Groups,
+    /// References waiting for a target file that has not been read yet, per target kind.
+    pending: Vec<Groups>,
+    current: Option<FileState>,
+    hierarchy: hierarchy::Hierarchy,
+    usernames: hashbrown::HashMap<u64, u32>,
+    emails: hashbrown::HashMap<u64, u32>,
+    scratch: Vec<Diagnostic>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            entries: Vec::new(),
+            files: Vec::new(),
+            present: Vec::new(),
+            manifest: None,
+            has_manifest: false,
+            version: Version::V1_2,
+            version_source: VersionSource::Inferred,
+            version_settled: false,
+            done: vec![false; FileKind::ALL.len()],
+            index: Index::new(),
+            ready: Groups::default(),
+            pending: (0..FileKind::ALL.len()).map(|_| Groups::default()).collect(),
+            current: None,
+            hierarchy: hierarchy::Hierarchy::default(),
+            usernames: hashbrown::HashMap::new(),
+            emails: hashbrown::HashMap::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Takes the names of every file in the package (paths inside a zip are fine) and returns
+    /// the indexes of the files to feed, in the order to feed them. Files that are not
+    /// OneRoster CSVs are reported here and left out.
+    pub fn plan(&mut self, names: &[String], sink: &mut dyn Sink) -> Vec<usize> {
+        let planned = package_files::plan(names, sink);
+        for p in &planned.files {
+            let info_index = p.kind.map(|kind| {
+                self.files.push(FileInfo {
+                    name: p.name.clone(),
+                    kind: kind.file_name(),
+                    mode: None,
+                    rows: 0,
+                    bytes: 0,
+                    checked: false,
+                });
+                self.present.push(kind);
+                self.files.len() - 1
+            });
+            self.entries.push(Entry { name: p.name.clone(), kind: p.kind, info_index });
+        }
+        self.has_manifest = self.present.contains(&FileKind::Manifest);
+        if !self.has_manifest {
+            sink.push(Diagnostic::new(
+                &package::MISSING_MANIFEST,
+                "The package has no manifest.csv",
+                "add the manifest your SIS exports with the files (it states the OneRoster version and whether each file is bulk or delta); consumers such as ClassLink and Amplify SFTP reject packages without it",
+            ));
+            self.infer_version_from_names();
+            if !self.present.contains(&FileKind::Users) {
+                self.version_settled = true;
+                sink.push(Diagnostic::new(
+                    &package::VERSION_INFERRED,
+                    format!("Checked as OneRoster {}, judged from the file names", self.version.as_str()),
+                    "add a manifest.csv with oneroster.version so consumers do not have to guess",
+                ));
+            }
+        }
+        let mut order: Vec<usize> = (0..self.entries.len()).filter(|i| self.entries[*i].kind.is_some()).collect();
+        // Without a manifest, users.csv goes first: its header tells 1.1 from 1.2.
+        let rank = |k: FileKind, no_manifest: bool| if no_manifest && k == FileKind::Users { 0 } else { k as usize + 1 };
+        let no_manifest = !self.has_manifest;
+        order.sort_by_key(|i| (self.entries[*i].kind.map(|k| rank(k, no_manifest)), *i));
+        order
+    }
+
+    fn infer_version_from_names(&mut self) {
+        let only_12 = self.present.iter().any(|k| !Version::V1_1.spec().defines(*k));
+        self.version = if only_12 { Version::V1_2 } else { Version::V1_1 };
+        self.version_source = VersionSource::Inferred;
+    }
+
+    /// Starts the file with index `index` (as given to [`Session::plan`]).
+    pub fn begin_file(&mut self, index: usize) {
+        let entry = &self.entries[index];
+        let (Some(kind), Some(info)) = (entry.kind, entry.info_index) else { return };
+        self.current = Some(FileState {
+            kind,
+            name: entry.name.clone(),
+            info,
+            sniff_buffer: Vec::new(),
+            sniffed: false,
+            skip: false,
+            reader: RecordReader::new(),
+            plan: None,
+            header_seen: false,
+            mode: None,
+            mode_declared: false,
+            columns: Columns::default(),
+            manifest_rows: Vec::new(),
+            findings: Vec::new(),
+            empty_required: Vec::new(),
+        });
+        if kind != FileKind::Manifest && !self.version.spec().defines(kind) {
+            let version = self.version;
+            let file = self.current.as_mut().map(|f| {
+                f.skip = true;
+                f.name.clone()
+            });
+            let name = file.unwrap_or_default();
+            self.emit_now(
+                Diagnostic::new(
+                    &package::UNKNOWN_FILE,
+                    format!("{} is not a OneRoster {} file", kind.file_name(), version.as_str()),
+                    format!(
+                        "{} exists only in OneRoster {}; remove it, or declare oneroster.version {} if the package follows it",
+                        kind.file_name(),
+                        version.other().as_str(),
+                        version.other().as_str()
+                    ),
+                )
+                .file(&name),
+            );
+        } else if let Some(m) = &self.manifest {
+            let declared = m.declared(kind);
+            if let Some(f) = self.current.as_mut() {
+                if let Some((Declared::Present(mode), _)) = declared {
+                    f.mode = Some(mode);
+                    f.mode_declared = true;
+                }
+            }
+        }
+    }
+
+    /// Feeds the next chunk of the current file.
+    pub fn feed(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
+        let Some(mut file) = self.current.take() else { return };
+        self.files[file.info].bytes += chunk.len() as u64;
+        if !file.skip {
+            if file.sniffed {
+                self.read(&mut file, chunk, sink);
+            } else {
+                file.sniff_buffer.extend_from_slice(chunk);
+                if file.sniff_buffer.len() >= crate::csv::SNIFF_LEN {
+                    self.decide(&mut file, sink);
+                }
+            }
+        }
+        self.current = Some(file);
+    }
+
+    /// Ends the current file.
+    pub fn end_file(&mut self, sink: &mut dyn Sink) {
+        let Some(mut file) = self.current.take() else { return };
+        if !file.skip && !file.sniffed {
+            self.decide(&mut file, sink);
+        }
+        if !file.skip {
+            let mut reader = std::mem::take(&mut file.reader);
+            reader.finish(&mut |event| self.on_event(&mut file, event, sink));
+        }
+        let info = &mut self.files[file.info];
+        info.mode = file.mode;
+        info.checked = file.plan.as_ref().is_some_and(|p| p.check_rows) || (file.kind == FileKind::Manifest && file.header_seen);
+        let rows = info.rows;
+        if !file.skip {
+            if !file.header_seen {
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::EMPTY_FILE,
+                        format!("{} is empty", file.name),
+                        "a header row is required; re-run the export, or leave the file out and mark it absent in manifest.csv",
+                    )
+                    .file(&file.name),
+                );
+            } else if rows == 0 && file.kind != FileKind::Manifest {
+                sink.push(
+                    Diagnostic::new(
+                        &record::HEADER_ONLY_FILE,
+                        format!("{} has a header but no data rows", file.name),
+                        format!(
+                            "files with no rows are not permitted: leave {} out of the package and mark it `absent` in manifest.csv",
+                            file.kind.file_name()
+                        ),
+                    )
+                    .file(&file.name)
+                    .line(1),
+                );
+            }
+        }
+        if file.kind == FileKind::Manifest {
+            self.finish_manifest(&mut file, sink);
+        }
+        self.done[file.kind as usize] = true;
+        match file.kind {
+            FileKind::Orgs => self.hierarchy.finish_orgs(&file.name, sink),
+            FileKind::AcademicSessions => self.hierarchy.finish_sessions(&file.name, sink),
+            _ => {}
+        }
+        self.resolve_pending(file.kind);
+        self.flush_ready(sink);
+    }
+
+    /// Ends the package: references still open, manifest against files, data quality.
+    /// Returns what the session learned about the package.
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> PackageInfo {
+        if self.current.is_some() {
+            self.end_file(sink);
+        }
+        // Targets that were never read (absent files) resolve to "missing".
+        for kind in FileKind::ALL {
+            if !self.pending[kind as usize].is_empty() {
+                self.resolve_pending(kind);
+            }
+        }
+        self.flush_ready(sink);
+        self.check_dependencies(sink);
+        self.check_quality(sink);
+        PackageInfo {
+            version: Some(self.version.as_str()),
+            version_source: self.version_source,
+            files: self.files.clone(),
+        }
+    }
+
+    fn emit_now(&mut self, d: Diagnostic) {
+        self.scratch.push(d);
+    }
+
+    /// Decides what the first bytes are, then reads them.
+    fn decide(&mut self, file: &mut FileState, sink: &mut dyn Sink) {
+        file.sniffed = true;
+        let buffer = std::mem::take(&mut file.sniff_buffer);
+        let prefix = &buffer[..buffer.len().min(crate::csv::SNIFF_LEN)];
+        match sniff(prefix) {
+            Sniffed::Text { bom } => {
+                for d in self.scratch.drain(..) {
+                    sink.push(d);
+                }
+                let start = if bom {
+                    sink.push(
+                        Diagnostic::new(
+                            &encoding::UTF8_BOM,
+                            format!("{} starts with a UTF-8 byte-order mark (BOM)", file.name),
+                            "this is allowed and was ignored; if a consumer rejects the first column name, save the file as UTF-8 without BOM",
+                        )
+                        .file(&file.name)
+                        .line(1),
+                    );
+                    3
+                } else {
+                    0
+                };
+                self.read(file, &buffer[start..], sink);
+            }
+            Sniffed::Utf16 => {
+                file.skip = true;
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::UTF16_ENCODING,
+                        format!("{} is saved as UTF-16 (Excel's \"Unicode Text\"), not UTF-8", file.name),
+                        "in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"; no OneRoster consumer reads UTF-16, so the file was not checked further",
+                    )
+                    .file(&file.name),
+                );
+            }
+            Sniffed::Binary(what) => {
+                file.skip = true;
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::NOT_CSV,
+                        format!("{} is {what}, not a CSV text file", file.name),
+                        "open it in Excel and use File > Save As > \"CSV UTF-8 (Comma delimited)\", one sheet per file; it was not checked further",
+                    )
+                    .file(&file.name),
+                );
+            }
+        }
+    }
+
+    fn read(&mut self, file: &mut FileState, chunk: &[u8], sink: &mut dyn Sink) {
+        let mut reader = std::mem::take(&mut file.reader);
+        reader.feed(chunk, &mut |event| self.on_event(file, event, sink));
+        file.reader = reader;
+    }
+
+    fn on_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
+        if file.skip {
+            return;
+        }
+        match event {
+            Event::BlankLine(line) => sink.push(blank_line(&file.name, line)),
+            Event::Record(record) if !file.header_seen => self.on_header(file, &record, sink),
+            Event::Record(record) => self.on_row(file, &record, sink),
+        }
+    }
+
+    fn on_header(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
+        file.header_seen = true;
+        let names: Vec<String> = record.fields().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        if names.len() == 1 {
+            let only = &names[0];
+            let sep = if only.contains(';') { Some("semicolons") } else if only.contains('\t') { Some("tabs") } else { None };
+            if let Some(sep) = sep {
+                file.skip = true;
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::WRONG_DELIMITER,
+                        format!("{} is separated by {sep}, not commas", file.name),
+                        "OneRoster files are always comma-separated: save as \"CSV UTF-8 (Comma delimited)\" (on European systems set the list separator to a comma first); the file was not checked further",
+                    )
+                    .file(&file.name)
+                    .line(record.line),
+                );
+                return;
+            }
+        }
+        if file.kind == FileKind::Manifest {
+            if names != ["propertyName", "value"] {
+                let help = if names.len() == 2
+                    && names[0].eq_ignore_ascii_case("propertyName")
+                    && names[1].eq_ignore_ascii_case("value")
+                {
+                    "header names are case-sensitive: write exactly propertyName,value"
+                } else {
+                    "the first line of manifest.csv must be exactly propertyName,value"
+                };
+                sink.push(
+                    Diagnostic::new(
+                        &package::MANIFEST_MALFORMED,
+                        format!("manifest.csv header is \"{}\", not \"propertyName,value\"", names.join(",")),
+                        help,
+                    )
+                    .file(&file.name)
+                    .line(record.line),
+                );
+            }
+            return;
+        }
+        if !self.has_manifest && !self.version_settled && file.kind == FileKind::Users {
+            self.settle_version_from_users(&names, &file.name, sink);
+        }
+        let mut out = Vec::new();
+        let plan = header::compile(file.kind, &names, self.version, &file.name, &mut out);
+        for d in out {
+            sink.push(d);
+        }
+        if let Some(plan) = &plan {
+            let p = |n| plan.position(n);
+            file.columns = Columns {
+                sourced_id: p("sourcedId"),
+                status: p("status"),
+                date_last_modified: p("dateLastModified"),
+                kind_type: p("type"),
+                role: p("role"),
+                start: p("startDate").or(p("beginDate")),
+                end: p("endDate"),
+                username: p("username"),
+                email: p("email"),
+                class: p("classSourcedId"),
+                school: p("schoolSourcedId"),
+                user: p("userSourcedId"),
+                subjects: p("subjects"),
+                subject_codes: p("subjectCodes"),
+                parent: p("parentSourcedId"),
+            };
+        }
+        file.plan = plan;
+    }
+
+    fn settle_version_from_users(&mut self, names: &[String], file_name: &str, sink: &mut dyn Sink) {
+        self.version_settled = true;
+        let score = |v: Version| {
+            v.spec()
+                .file(FileKind::Users)
+                .map_or(0, |f| f.columns.iter().filter(|c| names.iter().any(|n| n == c.name)).count())
+        };
+        let (s11, s12) = (score(Version::V1_1), score(Version::V1_2));
+        let (version, why) = if s11 > s12 {
+            (Version::V1_1, "users.csv has the 1.1 columns `orgSourcedIds` and `role`".to_owned())
+        } else if s12 > s11 {
+            (Version::V1_2, "users.csv has the 1.2 layout (no `orgSourcedIds` or `role`)".to_owned())
+        } else {
+            (self.version, format!("users.csv does not match either layout, so {} was assumed", self.version.as_str()))
+        };
+        self.version = version;
+        let _ = file_name;
+        sink.push(Diagnostic::new(
+            &package::VERSION_INFERRED,
+            format!("Checked as OneRoster {}: {why}", version.as_str()),
+            "add a manifest.csv with oneroster.version so consumers do not have to guess",
+        ));
+    }
+
+    fn on_row(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
+        self.files[file.info].rows += 1;
+        let line = record.line;
+        if record.is_blank() {
+            sink.push(blank_line(&file.name, line));
+            return;
+        }
+        // Structure first: a broken row is one finding, not one per cell.
+        let quote = if memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
+            scan_quotes(record.raw)
+        } else {
+            None
+        };
+        if let Some(QuoteProblem::Unterminated { field }) = quote {
+            sink.push(
+                Diagnostic::new(
+                    &encoding::UNBALANCED_QUOTE,
+                    format!(
+                        "A quoted field opens here and is never closed: lines {}–{} were read as one record",
+                        line, record.end_line
+                    ),
+                    "close the quote, or write a quote that is part of the text as two quotes (\"\"); the records on these lines were not checked",
+                )
+                .file(&file.name)
+                .line(line)
+                .position(field),
+            );
+            return;
+        }
+        let width = if file.kind == FileKind::Manifest { 2 } else { file.plan.as_ref().map_or(0, |p| p.width) };
+        if let Some(QuoteProblem::Stray { field }) = quote {
+            sink.push(
+                Diagnostic::new(
+                    &encoding::STRAY_QUOTE,
+                    format!("Field {} has a double quote inside an unquoted value or after a closing quote", field + 1),
+                    "quote the whole field and double the inner quotes, e.g. \"Dwayne \"\"The Rock\"\" Johnson\"",
+                )
+                .file(&file.name)
+                .line(line)
+                .position(field)
+                .value(&String::from_utf8_lossy(record.raw)),
+            );
+        }
+        if record.len() != width && width > 0 {
+            sink.push(field_count(file, record));
+            return;
+        }
+        if record.end_line > line {
+            let field = (0..record.len()).find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
+            let mut d = Diagnostic::new(
+                &encoding::LINE_BREAK_IN_FIELD,
+                format!("A field contains a line break (the record runs over lines {}–{})", line, record.end_line),
+                "replace the line break with a space; the OneRoster binding does not allow line breaks inside fields",
+            )
+            .file(&file.name)
+            .line(line);
+            if let Some(i) = field {
+                d = d.position(i);
+                if let Some(col) = file.plan.as_ref().and_then(|p| p.columns[i]).and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name)) {
+                    d = d.field(col);
+                }
+            }
+            sink.push(d);
+        }
+        if memchr::memchr(0, record.all_bytes()).is_some() {
+            let field = (0..record.len()).find(|i| memchr::memchr(0, record.field(*i)).is_some()).unwrap_or(0);
+            sink.push(
+                Diagnostic::new(
+                    &encoding::NUL_BYTE,
+                    format!("Field {} contains a NUL (zero) byte", field + 1),
+                    "remove the zero bytes (a damaged or UTF-16 export leaves them); many importers cut the value there",
+                )
+                .file(&file.name)
+                .line(line)
+                .position(field),
+            );
+        }
+        // Values as text; a field that is not UTF-8 is reported once and skipped.
+        let mut texts: Vec<Option<&str>> = Vec::with_capacity(record.len());
+        let mut reported_utf8 = false;
+        for i in 0..record.len() {
+            match std::str::from_utf8(record.field(i)) {
+                Ok(s) => texts.push(Some(s)),
+                Err(_) => {
+                    texts.push(None);
+                    if !reported_utf8 {
+                        reported_utf8 = true;
+                        sink.push(invalid_utf8(file, record, i));
+                    }
+                }
+            }
+        }
+        if file.kind == FileKind::Manifest {
+            if let (Some(Some(p)), Some(Some(v))) = (texts.first(), texts.get(1)) {
+                file.manifest_rows.push(manifest::Row { property: (*p).to_owned(), value: (*v).to_owned(), line });
+            }
+            return;
+        }
+        let Some(plan) = file.plan.take() else { return };
+        if plan.check_rows {
+            self.check_row(file, &plan, &texts, line, sink);
+        }
+        file.plan = Some(plan);
+    }
+
+    fn check_row(&mut self, file: &mut FileState, plan: &Plan, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
+        let version = plan.layout_version;
+        let name = file.name.as_str();
+        file.empty_required.clear();
+        for (pos, col) in plan.columns.iter().enumerate() {
+            let (Some(col), Some(Some(raw))) = (*col, texts.get(pos)) else { continue };
+            let column = &plan.spec.columns[col];
+            let mut value: &str = raw;
+            if value.len() != value.trim().len() {
+                let trimmed = value.trim();
+                if trimmed.is_empty() && column.required == Required::Yes {
+                    file.empty_required.push((pos, column.name));
+                    continue;
+                }
+                let what = if trimmed.is_empty() { "is only spaces" } else { "has spaces around it" };
+                sink.push(
+                    Diagnostic::new(
+                        &value_rules::SURROUNDING_WHITESPACE,
+                        format!("`{}` value \"{raw}\" {what}", column.name),
+                        if trimmed.is_empty() {
+                            "leave empty values truly empty (two commas in a row): a space is a value to consumers"
+                        } else {
+                            "remove the spaces: consumers compare values exactly"
+                        },
+                    )
+                    .file(name)
+                    .line(line)
+                    .position(pos)
+                    .field(column.name)
+                    .value(raw),
+                );
+                value = trimmed;
+            }
+            if value.is_empty() {
+                if column.required == Required::Yes {
+                    file.empty_required.push((pos, column.name));
+                }
+                continue;
+            }
+            values::check(column, value, version, &mut file.findings);
+            for f in file.findings.drain(..) {
+                sink.push(
+                    Diagnostic::new(f.rule, f.message, f.help)
+                        .severity(f.severity)
+                        .file(name)
+                        .line(line)
+                        .position(pos)
+                        .field(column.name)
+                        .value(value),
+                );
+            }
+            if let Some(target) = column.reference {
+                if column.ty == ValueType::GuidRefList {
+                    for item in values::list_items(value) {
+                        let item = item.trim();
+                        if !item.is_empty() {
+                            self.reference(file.kind, col, pos, target, column.constraint, item, line, is_term(file.kind, column.name));
+                        }
+                    }
+                } else {
+                    self.reference(file.kind, col, pos, target, column.constraint, value, line, false);
+                }
+            }
+        }
+        match file.empty_required.as_slice() {
+            [] => {}
+            [(pos, col)] => sink.push(
+                Diagnostic::new(
+                    &value_rules::REQUIRED_VALUE_MISSING,
+                    format!("`{col}` is required but empty"),
+                    "fill in the value in the SIS and export again; consumers skip records with missing required values",
+                )
+                .file(name)
+                .line(line)
+                .position(*pos)
+                .field(col),
+            ),
+            [(pos, col), ..] => {
+                let list = file.empty_required.iter().map(|(_, c)| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                sink.push(
+                    Diagnostic::new(
+                        &value_rules::REQUIRED_VALUE_MISSING,
+                        format!("{} required values are empty: {list}", file.empty_required.len()),
+                        "fill in the values in the SIS and export again; consumers skip records with missing required values",
+                    )
+                    .file(name)
+                    .line(line)
+                    .position(*pos)
+                    .field(col),
+                )
+            }
+        }
+        self.record_rules(file, texts, line, sink);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn reference(
+        &mut self,
+        from: FileKind,
+        col: usize,
+        pos: usize,
+        target: FileKind,
+        constraint: Option<RefConstraint>,
+        value: &str,
+        line: u64,
+        term: bool,
+    ) {
+        if !values::is_guid(value) {
+            return; // already reported as an invalid id
+        }
+        let key = index::key(value);
+        let constraint_or_term = if term { None } else { constraint };
+        if self.done[target as usize] && target != from {
+            match self.index.get(target, key) {
+                Some(entry) => {
+                    if let Some(problem) = self.constraint_problem(target, entry, constraint_or_term, term) {
+                        self.ready.add(from, col, pos, value, key, line, problem, constraint);
+                    }
+                }
+                None => self.ready.add(from, col, pos, value, key, line, Problem::Missing, constraint),
+            }
+        } else {
+            let c = if term { None } else { constraint };
+            let problem = if term { Problem::TermIsSchoolYear } else { Problem::Missing };
+            // Pending: decided when the target file ends (or at finish if it never comes).
+            self.pending[target as usize].add(from, col, pos, value, key, line, problem, c);
+        }
+    }
+
+    fn constraint_problem(&self, target: FileKind, entry: index::Entry, constraint: Option<RefConstraint>, term: bool) -> Option<Problem> {
+        if term && target == FileKind::AcademicSessions {
+            return (entry.tag == tag::SESSION_SCHOOL_YEAR).then_some(Problem::TermIsSchoolYear);
+        }
+        match constraint? {
+            RefConstraint::School => (entry.tag != tag::ORG_SCHOOL).then_some(Problem::NotSchool),
+            RefConstraint::SchoolYear => (entry.tag != tag::SESSION_SCHOOL_YEAR).then_some(Problem::NotSchoolYear),
+            RefConstraint::Student => (entry.tag != 0 && entry.tag & tag::ROLE_STUDENT == 0).then_some(Problem::NotStudent),
+        }
+    }
+
+    /// Decides the references that were waiting for `target`.
+    fn resolve_pending(&mut self, target: FileKind) {
+        let groups = self.pending[target as usize].drain_keyed();
+        let read = self.done[target as usize];
+        for (key, mut group) in groups {
+            let term = group.problem == Problem::TermIsSchoolYear;
+            match self.index.get(target, key) {
+                Some(entry) => {
+                    if let Some(problem) = self.constraint_problem(target, entry, group.constraint, term) {
+                        group.problem = problem;
+                        self.ready.insert(key, group);
+                    }
+                }
+                None => {
+                    group.problem = Problem::Missing;
+                    if read || self.present.contains(&target) || !self.covered_by_dependency(group.from, target) {
+                        self.ready.insert(key, group);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A reference into an absent file that OR013 (missing required file) already reports.
+    fn covered_by_dependency(&self, from: FileKind, target: FileKind) -> bool {
+        self.version.spec().file(from).is_some_and(|f| f.required_deps.contains(&target))
+    }
+
+    fn flush_ready(&mut self, sink: &mut dyn Sink) {
+        for d in self.scratch.drain(..) {
+            sink.push(d);
+        }
+        if self.ready.is_empty() && self.ready.overflow == 0 {
+            return;
+        }
+        for group in self.ready.drain_sorted() {
+            sink.push(self.reference_finding(&group));
+        }
+        if self.ready.overflow > 0 {
+            sink.push(Diagnostic::new(
+                &reference::UNRESOLVED_REFERENCE,
+                format!("{} more distinct reference problems were not listed", self.ready.overflow),
+                "fix the problems listed above first; the package has too many broken references to list them all",
+            ));
+            self.ready.overflow = 0;
+        }
+    }
+
+    fn file_name_of(&self, kind: FileKind) -> String {
+        self.files.iter().find(|f| f.kind == kind.file_name()).map_or_else(|| kind.file_name().to_owned(), |f| f.name.clone())
+    }
+
+    fn mode_of(&self, kind: FileKind) -> Option<Mode> {
+        self.files.iter().find(|f| f.kind == kind.file_name()).and_then(|f| f.mode)
+    }
+
+    fn reference_finding(&self, group: &Group) -> Diagnostic {
+        let file = self.file_name_of(group.from);
+        let spec = self.version.spec().file(group.from);
+        let column = spec
+            .and_then(|s| s.columns.get(group.column))
+            .filter(|c| c.reference.is_some())
+            .map_or("reference", |c| c.name);
+        let target_kind = spec.and_then(|s| s.columns.get(group.column)).and_then(|c| c.reference);
+        let target = target_kind.map_or("its target file", |k| k.file_name());
+        let rows = if group.count == 1 {
+            "1 row uses it".to_owned()
+        } else {
+            let lines = group.lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+            let more = if group.count as usize > group.lines.len() { ", …" } else { "" };
+            format!("{} rows use it (lines {lines}{more})", group.count)
+        };
+        let v = &group.value;
+        let (rule, message, help) = match group.problem {
+            Problem::Missing => {
+                let present = target_kind.is_some_and(|k| self.present.contains(&k));
+                let message = if present {
+                    format!("`{column}` \"{v}\" is not a sourcedId in {target}; {rows}")
+                } else {
+                    format!("`{column}` \"{v}\" cannot be found: {target} is not in the package; {rows}")
+                };
+                (
+                    &reference::UNRESOLVED_REFERENCE,
+                    message,
+                    format!("add the record to {target} or correct the id (check for lost leading zeros and changed case); consumers drop rows that point at records they do not have"),
+                )
+            }
+            Problem::NotSchool => (
+                &reference::WRONG_TARGET_TYPE,
+                format!("`{column}` \"{v}\" names an org that is not of type `school`; {rows}"),
+                "point it at the school (orgs.csv type `school`), not the district or a department".to_owned(),
+            ),
+            Problem::NotSchoolYear => (
+                &reference::WRONG_TARGET_TYPE,
+                format!("`{column}` \"{v}\" names an academic session that is not of type `schoolYear`; {rows}"),
+                "point it at the schoolYear session the course belongs to".to_owned(),
+            ),
+            Problem::NotStudent => (
+                &reference::WRONG_TARGET_TYPE,
+                format!("`{column}` \"{v}\" names a user who is not a student; {rows}"),
+                "results belong to students: check the user id or the user's role".to_owned(),
+            ),
+            Problem::TermIsSchoolYear => (
+                &reference::TERM_IS_SCHOOL_YEAR,
+                format!("`{column}` \"{v}\" is a schoolYear session, not a term; {rows}"),
+                "point classes at the terms, semesters or grading periods they meet in; add a full-year `term` if the class runs all year".to_owned(),
+            ),
+        };
+        let mut d = Diagnostic::new(rule, message, help)
+            .file(&file)
+            .line(group.lines[0])
+            .position(group.position)
+            .field(column)
+            .value(v);
+        if group.problem == Problem::Missing && self.mode_of(group.from) == Some(Mode::Delta) {
+            d = d.severity(Severity::Warning);
+            d.help.push_str(" (in a delta file the record may have been sent in an earlier export)");
+        }
+        if group.problem == Problem::NotSchoolYear {
+            d = d.severity(Severity::Warning);
+        }
+        d
+    }
+
+    fn finish_manifest(&mut self, file: &mut FileState, sink: &mut dyn Sink) {
+        let mut out = Vec::new();
+        let present: Vec<FileKind> = self.present.iter().copied().filter(|k| *k != FileKind::Manifest).collect();
+        let m = manifest::read(&file.manifest_rows, &present, &mut out);
+        for d in out {
+            sink.push(d);
+        }
+        match m.version {
+            Some(v) => {
+                self.version = v;
+                self.version_source = VersionSource::Manifest;
+                self.version_settled = true;
+            }
+            None => {
+                self.infer_version_from_names();
+                sink.push(Diagnostic::new(
+                    &package::VERSION_INFERRED,
+                    format!("manifest.csv does not give a usable oneroster.version; checked as OneRoster {}", self.version.as_str()),
+                    "set oneroster.version to 1.1 or 1.2 in manifest.csv",
+                ));
+            }
+        }
+        // The manifest against the files actually present.
+        for &(kind, declared, line) in &m.files {
+            let present = self.present.contains(&kind);
+            match declared {
+                Declared::Present(mode) if !present => sink.push(
+                    Diagnostic::new(
+                        &package::DECLARED_FILE_MISSING,
+                        format!("manifest.csv declares {} as {} but the file is not in the package", kind.file_name(), mode.as_str()),
+                        format!("add {} to the export, or set {} to absent", kind.file_name(), kind.manifest_property()),
+                    )
+                    .file("manifest.csv")
+                    .line(line)
+                    .field(kind.manifest_property())
+                    .value(mode.as_str()),
+                ),
+                Declared::Absent if present => sink.push(
+                    Diagnostic::new(
+                        &package::UNDECLARED_FILE,
+                        format!("{} is in the package but manifest.csv declares it absent", kind.file_name()),
+                        format!("consumers will ignore the file: set {} to bulk or delta, or leave the file out", kind.manifest_property()),
+                    )
+                    .file("manifest.csv")
+                    .line(line)
+                    .field(kind.manifest_property())
+                    .value("absent"),
+                ),
+                _ => {}
+            }
+        }
+        for kind in &present {
+            if self.version.spec().defines(*kind) && m.declared(*kind).is_none() {
+                sink.push(
+                    Diagnostic::new(
+                        &package::UNDECLARED_FILE,
+                        format!("{} is in the package but manifest.csv has no {} row", kind.file_name(), kind.manifest_property()),
+                        format!("add `{},bulk` (or delta) to manifest.csv; consumers skip files the manifest does not declare", kind.manifest_property()),
+                    )
+                    .file("manifest.csv"),
+                );
+            }
+        }
+        self.manifest = Some(m);
+    }
+
+    fn check_dependencies(&mut self, sink: &mut dyn Sink) {
+        let spec = self.version.spec();
+        let mut reported = Vec::new();
+        for info in &self.files {
+            let Some(kind) = FileKind::from_name(info.kind) else { continue };
+            let Some(fs) = spec.file(kind) else { continue };
+            for dep in fs.required_deps {
+                if !self.present.contains(dep) && !reported.contains(&(kind, *dep)) {
+                    reported.push((kind, *dep));
+                    let delta = info.mode == Some(Mode::Delta);
+                    let mut d = Diagnostic::new(
+                        &package::MISSING_REQUIRED_FILE,
+                        format!("{} needs {}, which is not in the package", kind.file_name(), dep.file_name()),
+                        format!(
+                            "a bulk package must be complete: export {} too, so every record that {} points at is defined",
+                            dep.file_name(),
+                            kind.file_name()
+                        ),
+                    );
+                    if delta {
+                        d = d.severity(Severity::Warning);
+                        d.help.push_str(" (in a delta package the records may have been sent earlier)");
+                    }
+                    sink.push(d.file(&info.name));
+                }
+            }
+        }
+    }
+
+    fn record_rules(&mut self, file: &mut FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
+        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+        let c = &file.columns;
+        let name = file.name.as_str();
+        // Bulk / delta.
+        let status = get(c.status);
+        let modified = get(c.date_last_modified);
+        if file.mode.is_none() {
+            file.mode = Some(if status.is_some() || modified.is_some() { Mode::Delta } else { Mode::Bulk });
+        }
+        let why = if file.mode_declared {
+            "as declared in manifest.csv".to_owned()
+        } else {
+            "judged from its first row, since manifest.csv does not declare it".to_owned()
+        };
+        match file.mode {
+            Some(Mode::Bulk) if status.is_some() || modified.is_some() => {
+                let (col, pos) = if status.is_some() { ("status", c.status) } else { ("dateLastModified", c.date_last_modified) };
+                let mut d = Diagnostic::new(
+                    &record::BULK_STATUS_FILLED,
+                    format!("`{col}` is filled in a bulk file ({why})"),
+                    "in bulk files leave status and dateLastModified empty (two commas in a row), or declare the file delta in manifest.csv",
+                )
+                .file(name)
+                .line(line)
+                .field(col)
+                .value(status.or(modified).unwrap_or_default());
+                if let Some(p) = pos {
+                    d = d.position(p);
+                }
+                sink.push(d);
+            }
+            Some(Mode::Delta) if status.is_none() || modified.is_none() => {
+                let (col, pos) = if status.is_none() { ("status", c.status) } else { ("dateLastModified", c.date_last_modified) };
+                if pos.is_some() {
+                    sink.push(
+                        Diagnostic::new(
+                            &record::DELTA_STATUS_MISSING,
+                            format!("`{col}` is empty in a delta file ({why})"),
+                            "delta rows need status (active or tobedeleted) and dateLastModified; or declare the file bulk",
+                        )
+                        .file(name)
+                        .line(line)
+                        .position(pos.unwrap_or(0))
+                        .field(col),
+                    );
+                }
+            }
+            _ => {}
+        }
+        // Identity.
+        let id = get(c.sourced_id);
+        let key = id.filter(|v| values::is_guid(v)).map(index::key);
+        let kind_tag = match (file.kind, get(c.kind_type)) {
+            (FileKind::Orgs, Some("school")) => tag::ORG_SCHOOL,
+            (FileKind::Orgs, Some("district")) => tag::ORG_DISTRICT,
+            (FileKind::AcademicSessions, Some("schoolYear")) => tag::SESSION_SCHOOL_YEAR,
+            (FileKind::Users, _) => role_bits(get(c.role)),
+            _ => 0,
+        };
+        if let (Some(id), Some(key)) = (id, key) {
+            if let Some(first) = self.index.define(file.kind, key, line, kind_tag) {
+                sink.push(
+                    Diagnostic::new(
+                        &record::DUPLICATE_SOURCED_ID,
+                        format!("sourcedId \"{id}\" is already used on line {first}"),
+                        "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
+                    )
+                    .file(name)
+                    .line(line)
+                    .position(c.sourced_id.unwrap_or(0))
+                    .field("sourcedId")
+                    .value(id),
+                );
+            }
+        }
+        // Date order.
+        if let (Some(start), Some(end)) = (get(c.start), get(c.end)) {
+            if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
+                if a > b {
+                    let (sname, ename) = if file.kind == FileKind::AcademicSessions { ("startDate", "endDate") } else { ("beginDate", "endDate") };
+                    sink.push(
+                        Diagnostic::new(
+                            &record::DATES_REVERSED,
+                            format!("`{sname}` {start} is after `{ename}` {end}"),
+                            "swap or correct the dates: a range that ends before it starts is never active",
+                        )
+                        .file(name)
+                        .line(line)
+                        .position(c.end.unwrap_or(0))
+                        .field(ename)
+                        .value(end),
+                    );
+                }
+            }
+        }
+        // subjects / subjectCodes.
+        if let (Some(s), Some(sc)) = (get(c.subjects), get(c.subject_codes)) {
+            let (n, m) = (s.split(',').count(), sc.split(',').count());
+            if n != m {
+                sink.push(
+                    Diagnostic::new(
+                        &value_rules::SUBJECT_CODES_MISMATCH,
+                        format!("`subjects` has {n} item(s) but `subjectCodes` has {m}"),
+                        "give one code per subject, in the same order",
+                    )
+                    .file(name)
+                    .line(line)
+                    .position(c.subject_codes.unwrap_or(0))
+                    .field("subjectCodes")
+                    .value(sc),
+                );
+            }
+        }
+        match file.kind {
+            FileKind::Orgs => {
+                if let Some(id) = id {
+                    self.hierarchy.add_org(id, get(c.parent), get(c.kind_type), line);
+                }
+            }
+            FileKind::AcademicSessions => {
+                if let Some(id) = id {
+                    self.hierarchy.add_session(id, get(c.parent), line);
+                }
+            }
+            FileKind::Classes => {
+                if let (Some(k), Some(school)) = (key, get(c.school)) {
+                    self.index.class_school.insert(k, index::key(school));
+                }
+            }
+            FileKind::Users => self.user_rules(file, texts, line, sink),
+            FileKind::Roles => {
+                if let Some(user) = get(c.user) {
+                    let bits = role_bits(get(c.role));
+                    if let Some(e) = self.index.table_mut(FileKind::Users).get_mut(&index::key(user)) {
+                        e.tag |= bits;
+                    }
+                }
+            }
+            FileKind::Enrollments => self.enrollment_rules(file, texts, line, sink),
+            _ => {}
+        }
+    }
+
+    fn user_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
+        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+        let c = &file.columns;
+        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
+        for (value, pos, map, rule, what) in [
+            (get(c.username), c.username, &mut self.usernames, &quality::DUPLICATE_USERNAME, "username"),
+            (get(c.email), c.email, &mut self.emails, &quality::DUPLICATE_EMAIL, "email"),
+        ] {
+            let Some(value) = value else { continue };
+            match map.entry(index::folded_key(value)) {
+                hashbrown::hash_map::Entry::Occupied(e) => sink.push(
+                    Diagnostic::new(
+                        rule,
+                        format!("{what} \"{value}\" is already used by the user on line {}", e.get()),
+                        if what == "email" {
+                            "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email"
+                        } else {
+                            "give each person their own login name; single sign-on matches accounts by username"
+                        },
+                    )
+                    .file(&file.name)
+                    .line(line)
+                    .position(pos.unwrap_or(0))
+                    .field(what)
+                    .value(value),
+                ),
+                hashbrown::hash_map::Entry::Vacant(v) => {
+                    v.insert(line32);
+                }
+            }
+        }
+    }
+
+    fn enrollment_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
+        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+        let c = &file.columns;
+        let role = get(c.role);
+        let teacher = role == Some("teacher");
+        let student = role == Some("student");
+        if let Some(class) = get(c.class) {
+            let class_key = index::key(class);
+            if let Some(e) = self.index.table_mut(FileKind::Classes).get_mut(&class_key) {
+                if teacher {
+                    e.flags |= flag::HAS_TEACHER;
+                }
+                let class_line = e.line;
+                if let (Some(school), Some(class_school)) = (get(c.school), self.index.class_school.get(&class_key)) {
+                    if index::key(school) != *class_school {
+                        sink.push(
+                            Diagnostic::new(
+                                &reference::ENROLLMENT_SCHOOL_MISMATCH,
+                                format!("The enrollment's school \"{school}\" is not the school of class \"{class}\" (classes.csv line {class_line})"),
+                                "use the class's schoolSourcedId on the enrollment; HMH and others refuse students registered in a different school from the class",
+                            )
+                            .file(&file.name)
+                            .line(line)
+                            .position(c.school.unwrap_or(0))
+                            .field("schoolSourcedId")
+                            .value(school),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(user) = get(c.user) {
+            if let Some(e) = self.index.table_mut(FileKind::Users).get_mut(&index::key(user)) {
+                e.flags |= flag::HAS_ENROLLMENT;
+                let conflict = match () {
+                    _ if teacher && e.tag == tag::ROLE_STUDENT => Some(("student", "teacher")),
+                    _ if student && e.tag & tag::ROLE_STUDENT == 0 && e.tag & tag::ROLE_TEACHER != 0 => Some(("teacher", "student")),
+                    _ => None,
+                };
+                let user_line = e.line;
+                if let Some((is, as_)) = conflict {
+                    let source = if self.version == Version::V1_1 { "users.csv" } else { "roles.csv" };
+                    sink.push(
+                        Diagnostic::new(
+                            &quality::ROLE_ENROLLMENT_CONFLICT,
+                            format!("User \"{user}\" is a {is} in {source} (users.csv line {user_line}) but is enrolled as a {as_}"),
+                            "correct the role on the user or on the enrollment; consumers create accounts by the user's role",
+                        )
+                        .file(&file.name)
+                        .line(line)
+                        .position(c.role.unwrap_or(0))
+                        .field("role")
+                        .value(role.unwrap_or_default()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_quality(&mut self, sink: &mut dyn Sink) {
+        if !self.done[FileKind::Enrollments as usize] || !self.present.contains(&FileKind::Enrollments) {
+            return;
+        }
+        let users = self.file_name_of(FileKind::Users);
+        let mut lines: Vec<u32> = self
+            .index
+            .table(FileKind::Users)
+            .values()
+            .filter(|e| e.tag & tag::ROLE_STUDENT != 0 && e.flags & flag::HAS_ENROLLMENT == 0)
+            .map(|e| e.line)
+            .collect();
+        lines.sort_unstable();
+        for line in lines {
+            sink.push(
+                Diagnostic::new(
+                    &quality::STUDENT_WITHOUT_ENROLLMENT,
+                    "This student has no enrollments",
+                    "check the student's schedule in the SIS, or leave inactive students out of the export; students without classes are invisible to teachers",
+                )
+                .file(&users)
+                .line(line as u64),
+            );
+        }
+        let classes = self.file_name_of(FileKind::Classes);
+        let mut lines: Vec<u32> = self
+            .index
+            .table(FileKind::Classes)
+            .values()
+            .filter(|e| e.flags & flag::HAS_TEACHER == 0)
+            .map(|e| e.line)
+            .collect();
+        lines.sort_unstable();
+        for line in lines {
+            sink.push(
+                Diagnostic::new(
+                    &quality::CLASS_WITHOUT_TEACHER,
+                    "This class has no teacher enrollment",
+                    "assign the teacher of record in the SIS; HMH and Google Classroom do not create classes without a teacher",
+                )
+                .file(&classes)
+                .line(line as u64),
+            );
+        }
+    }
+}
+
+fn is_term(kind: FileKind, column: &str) -> bool {
+    kind == FileKind::Classes && column == "termSourcedIds"
+}
+
+fn role_bits(role: Option<&str>) -> u8 {
+    match role {
+        Some("student") => tag::ROLE_STUDENT,
+        Some("teacher") => tag::ROLE_TEACHER,
+        Some(_) => tag::ROLE_OTHER,
+        None => 0,
+    }
+}
+
+fn blank_line(file: &str, line: u64) -> Diagnostic {
+    Diagnostic::new(
+        &encoding::BLANK_LINE,
+        "This line is empty",
+        "delete empty lines (and lines of only commas); some importers stop or fail at them",
+    )
+    .file(file)
+    .line(line)
+}
+
+fn field_count(file: &FileState, record: &Record<'_>) -> Diagnostic {
+    let expected = if file.kind == FileKind::Manifest { 2 } else { file.plan.as_ref().map_or(0, |p| p.width) };
+    let got = record.len();
+    let cause = if got > expected {
+        let last_empty = record.field(got - 1).is_empty();
+        let list_columns: Vec<&str> = file
+            .plan
+            .as_ref()
+            .map(|p| {
+                p.spec.columns.iter().filter(|c| c.ty.is_list() || c.grades).map(|c| c.name).filter(|n| p.position(n).is_some()).collect()
+            })
+            .unwrap_or_default();
+        if got == expected + 1 && last_empty {
+            "it probably ends with an extra comma".to_owned()
+        } else if !list_columns.is_empty() {
+            format!(
+                "a value with a comma is probably not quoted: a list such as `{}` (write \"09,10\") or a name such as \"Doe, John\"",
+                list_columns.join("`, `")
+            )
+        } else {
+            "a value with a comma is probably not quoted, such as a name written Doe, John".to_owned()
+        }
+    } else {
+        "the line is cut short or a separator is missing".to_owned()
+    };
+    Diagnostic::new(
+        &encoding::FIELD_COUNT_MISMATCH,
+        format!("This row has {got} fields but the header has {expected}: {cause}"),
+        "quote values that contain commas and remove stray commas; the values of this row were not checked because they may be in the wrong columns",
+    )
+    .file(&file.name)
+    .line(record.line)
+    .value(&String::from_utf8_lossy(record.raw))
+}
+
+fn invalid_utf8(file: &FileState, record: &Record<'_>, field: usize) -> Diagnostic {
+    let bytes = record.field(field);
+    let guess = crate::csv::decode_windows_1252(bytes);
+    let column = file.plan.as_ref().and_then(|p| p.columns.get(field).copied().flatten()).and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name));
+    let mut d = Diagnostic::new(
+        &encoding::INVALID_UTF8,
+        format!("Field {} is not valid UTF-8; read as Windows-1252 it says \"{guess}\"", field + 1),
+        "the file was probably saved by Excel as plain \"CSV\" (Windows-1252): re-save it as \"CSV UTF-8 (Comma delimited)\" or export it from the SIS as UTF-8",
+    )
+    .file(&file.name)
+    .line(record.line)
+    .position(field)
+    .value(&guess);
+    if let Some(c) = column {
+        d = d.field(c);
+    }
+    d
+}

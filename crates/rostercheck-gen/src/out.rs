@@ -1,0 +1,169 @@
+//! A CSV row writer over a reused byte buffer: no per-field allocation, manual integer
+//! formatting, RFC 4180 quoting only where a value needs it.
+
+use std::io::{self, Write};
+
+use crate::FileStats;
+
+/// Flush the buffer to the underlying writer once it holds this many bytes.
+const CHUNK: usize = 64 * 1024;
+
+pub(crate) struct Out {
+    name: &'static str,
+    w: Box<dyn Write>,
+    buf: Vec<u8>,
+    bytes: u64,
+    rows: u64,
+    eol: &'static [u8],
+}
+
+impl Out {
+    pub(crate) fn new(name: &'static str, w: Box<dyn Write>, crlf: bool) -> Self {
+        Out {
+            name,
+            w,
+            buf: Vec::with_capacity(CHUNK + 4096),
+            bytes: 0,
+            rows: 0,
+            eol: if crlf { b"\r\n" } else { b"\n" },
+        }
+    }
+
+    /// Writes the header line (not counted as a data row).
+    pub(crate) fn header(&mut self, columns: &str) -> io::Result<()> {
+        self.buf.extend_from_slice(columns.as_bytes());
+        self.buf.extend_from_slice(self.eol);
+        self.maybe_flush()
+    }
+
+    /// Appends bytes verbatim (separators, constant tokens, pre-quoted lists).
+    #[inline]
+    pub(crate) fn raw(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
+    /// Appends a field separator.
+    #[inline]
+    pub(crate) fn comma(&mut self) {
+        self.buf.push(b',');
+    }
+
+    /// Appends a free-text value, quoting it (with `"` doubled) when it contains `,` or `"`.
+    #[inline]
+    pub(crate) fn text(&mut self, s: &str) {
+        push_text(&mut self.buf, s);
+    }
+
+    /// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
+    #[inline]
+    pub(crate) fn num(&mut self, n: u64, width: usize) {
+        push_num(&mut self.buf, n, width);
+    }
+
+    /// Appends `prefix` followed by the zero-padded number: an identifier such as `stu-0000042`.
+    #[inline]
+    pub(crate) fn id(&mut self, prefix: &str, n: u64, width: usize) {
+        self.buf.extend_from_slice(prefix.as_bytes());
+        push_num(&mut self.buf, n, width);
+    }
+
+    /// Terminates the current data row.
+    #[inline]
+    pub(crate) fn end_row(&mut self) -> io::Result<()> {
+        self.buf.extend_from_slice(self.eol);
+        self.rows += 1;
+        self.maybe_flush()
+    }
+
+    #[inline]
+    fn maybe_flush(&mut self) -> io::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> io::Result<()> {
+        self.w.write_all(&self.buf)?;
+        self.bytes += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Flushes everything, including the caller's writer, and reports what was written.
+    pub(crate) fn finish(mut self) -> io::Result<FileStats> {
+        self.flush_buf()?;
+        self.w.flush()?;
+        Ok(FileStats {
+            name: self.name.to_string(),
+            bytes: self.bytes,
+            rows: self.rows,
+        })
+    }
+}
+
+pub(crate) fn push_text(buf: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| c == b',' || c == b'"') {
+        buf.extend_from_slice(b);
+        return;
+    }
+    buf.push(b'"');
+    for &c in b {
+        if c == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(c);
+    }
+    buf.push(b'"');
+}
+
+pub(crate) fn push_num(buf: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut tmp = [b'0'; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(tmp.len().saturating_sub(width));
+    buf.extend_from_slice(&tmp[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(n: u64, w: usize) -> String {
+        let mut b = Vec::new();
+        push_num(&mut b, n, w);
+        String::from_utf8(b).expect("ascii")
+    }
+
+    fn text(s: &str) -> String {
+        let mut b = Vec::new();
+        push_text(&mut b, s);
+        String::from_utf8(b).expect("utf8")
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num(0, 0), "0");
+        assert_eq!(num(0, 4), "0000");
+        assert_eq!(num(42, 7), "0000042");
+        assert_eq!(num(12345, 3), "12345");
+        assert_eq!(num(u64::MAX, 0), u64::MAX.to_string());
+        assert_eq!(num(u64::MAX, 25), u64::MAX.to_string());
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(text("José"), "José");
+        assert_eq!(text("King, III"), "\"King, III\"");
+        assert_eq!(text("Robert \"Bobby\""), "\"Robert \"\"Bobby\"\"\"");
+        assert_eq!(text(""), "");
+    }
+}
