@@ -22,6 +22,7 @@ pub enum VersionSource {
 
 /// What the session learned about one file.
 #[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FileInfo {
     /// The name inside the package, as given (without any enclosing folder).
     pub name: String,
@@ -37,6 +38,7 @@ pub struct FileInfo {
 
 /// The package as the session saw it.
 #[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PackageInfo {
     pub version: Option<&'static str>,
     pub version_source: VersionSource,
@@ -285,6 +287,8 @@ impl Session {
                     .file(&file.name),
                 );
             } else if rows == 0 && file.kind != FileKind::Manifest {
+                // Stated in the 1.2 binding; for 1.1 the wording is unverified (see the rule docs).
+                let severity = if self.version == Version::V1_1 { Severity::Warning } else { Severity::Error };
                 sink.push(
                     Diagnostic::new(
                         &record::HEADER_ONLY_FILE,
@@ -295,7 +299,8 @@ impl Session {
                         ),
                     )
                     .file(&file.name)
-                    .line(1),
+                    .line(1)
+                    .severity(severity),
                 );
             }
         }
@@ -327,6 +332,8 @@ impl Session {
         self.flush_ready(sink);
         self.check_dependencies(sink);
         self.check_quality(sink);
+        // Report files in processing order (manifest, orgs, …), whatever order they came in.
+        self.files.sort_by_key(|f| FileKind::from_name(f.kind).map(|k| k as usize));
         PackageInfo {
             version: Some(self.version.as_str()),
             version_source: self.version_source,

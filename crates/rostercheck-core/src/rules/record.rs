@@ -69,6 +69,6 @@ pub static HEADER_ONLY_FILE: Rule = Rule {
         why: "The binding does not permit empty files; consumers may read a header-only bulk file as \"delete everything\".",
         example: "demographics.csv with only its header line.",
         fix: "Leave the file out of the package and mark it `absent` in the manifest, or export its rows.",
-        spec: "OneRoster CSV binding §2: files with no data rows are NOT permitted; mark them absent.",
+        spec: "OneRoster 1.2 CSV binding §2: files with no data rows are NOT permitted; mark them absent. The 1.1 text could not be verified (RapidIdentity's 1.1 template quotes the same rule), so in 1.1 packages this is a warning.",
     },
 };
