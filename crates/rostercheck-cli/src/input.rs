@@ -20,13 +20,19 @@ struct Package {
 
 fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>, String> {
     let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    zip::ZipArchive::new(file).map_err(|e| format!("{} is not a readable zip archive: {e}", path.display()))
+    zip::ZipArchive::new(file)
+        .map_err(|e| format!("{} is not a readable zip archive: {e}", path.display()))
 }
 
 fn collect(paths: &[PathBuf]) -> Result<Package, String> {
-    let mut package = Package { names: Vec::new(), sources: Vec::new(), archives: Vec::new() };
+    let mut package = Package {
+        names: Vec::new(),
+        sources: Vec::new(),
+        archives: Vec::new(),
+    };
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if meta.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| format!("cannot list {}: {e}", path.display()))?
@@ -38,27 +44,35 @@ fn collect(paths: &[PathBuf]) -> Result<Package, String> {
                 return Err(format!("{} holds no files", path.display()));
             }
             for p in entries {
-                add_path(&mut package, &p, None)?;
+                add_path(&mut package, &p)?;
             }
         } else {
-            add_path(&mut package, path, Some(paths.len()))?;
+            add_path(&mut package, path)?;
         }
     }
     Ok(package)
 }
 
-fn add_path(package: &mut Package, path: &Path, _given: Option<usize>) -> Result<(), String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+fn add_path(package: &mut Package, path: &Path) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if name.to_ascii_lowercase().ends_with(".zip") {
         let archive = open_zip(path)?;
         let a = package.archives.len();
         for i in 0..archive.len() {
-            let Some(entry_name) = archive.name_for_index(i) else { continue };
+            let Some(entry_name) = archive.name_for_index(i) else {
+                continue;
+            };
             if entry_name.ends_with('/') {
                 continue; // a folder
             }
             package.names.push(entry_name.to_owned());
-            package.sources.push(Source::ZipEntry { archive: a, index: i });
+            package.sources.push(Source::ZipEntry {
+                archive: a,
+                index: i,
+            });
         }
         package.archives.push(archive);
     } else {
@@ -78,7 +92,8 @@ pub fn check(paths: &[PathBuf], chunk_size: usize, report: &mut Report) -> Resul
         session.begin_file(i);
         let result = match &package.sources[i] {
             Source::Disk(path) => {
-                let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+                let file =
+                    File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
                 stream(file, &mut buffer, &mut session, report)
             }
             Source::ZipEntry { archive, index } => {
@@ -97,7 +112,12 @@ pub fn check(paths: &[PathBuf], chunk_size: usize, report: &mut Report) -> Resul
     Ok(())
 }
 
-fn stream(mut reader: impl Read, buffer: &mut [u8], session: &mut Session, report: &mut Report) -> std::io::Result<()> {
+fn stream(
+    mut reader: impl Read,
+    buffer: &mut [u8],
+    session: &mut Session,
+    report: &mut Report,
+) -> std::io::Result<()> {
     loop {
         let n = match reader.read(buffer) {
             Ok(0) => return Ok(()),
@@ -110,22 +130,40 @@ fn stream(mut reader: impl Read, buffer: &mut [u8], session: &mut Session, repor
 }
 
 /// Writes a generated package to a folder, or to a zip when `out` ends in `.zip`.
-pub fn generate(opts: &rostercheck_gen::GenOptions, out: &Path) -> Result<rostercheck_gen::GenStats, String> {
-    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+pub fn generate(
+    opts: &rostercheck_gen::GenOptions,
+    out: &Path,
+) -> Result<rostercheck_gen::GenStats, String> {
+    if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
         let files = rostercheck_gen::generate_in_memory(opts).map_err(|e| e.to_string())?;
-        let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let file =
+            File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         let mut zip = zip::ZipWriter::new(file);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         let mut stats = rostercheck_gen::GenStats { files: Vec::new() };
         for (name, bytes) in files {
-            zip.start_file(name.as_str(), options).map_err(|e| e.to_string())?;
+            zip.start_file(name.as_str(), options)
+                .map_err(|e| e.to_string())?;
             std::io::Write::write_all(&mut zip, &bytes).map_err(|e| e.to_string())?;
-            let rows = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64;
-            stats.files.push(rostercheck_gen::FileStats { name, bytes: bytes.len() as u64, rows });
+            let rows = bytes
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1) as u64;
+            stats.files.push(rostercheck_gen::FileStats {
+                name,
+                bytes: bytes.len() as u64,
+                rows,
+            });
         }
         zip.finish().map_err(|e| e.to_string())?;
         Ok(stats)
     } else {
-        rostercheck_gen::generate_to_dir(opts, out).map_err(|e| format!("cannot write {}: {e}", out.display()))
+        rostercheck_gen::generate_to_dir(opts, out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))
     }
 }

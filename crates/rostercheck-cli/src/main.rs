@@ -8,10 +8,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-mod input;
+use rostercheck_cli::input;
 
 #[derive(Parser)]
-#[command(name = "rostercheck", version, about = "Validate OneRoster CSV packages (1.1 and 1.2) before you share them.")]
+#[command(
+    name = "rostercheck",
+    version,
+    about = "Validate OneRoster CSV packages (1.1 and 1.2) before you share them."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -95,7 +99,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check { paths, format, max_per_rule, color, chunk_size } => {
+        Command::Check {
+            paths,
+            format,
+            max_per_rule,
+            color,
+            chunk_size,
+        } => {
             let mut report = rostercheck_core::Report::new(max_per_rule);
             input::check(&paths, chunk_size.max(1), &mut report)?;
             let text = match format {
@@ -105,21 +115,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         Color::Always => true,
                         Color::Never => false,
                         Color::Auto => {
-                            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                            std::io::stdout().is_terminal()
+                                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                         }
                     };
-                    rostercheck_core::render::text::render(&report, &rostercheck_core::render::text::Style { color })
+                    rostercheck_core::render::text::render(
+                        &report,
+                        &rostercheck_core::render::text::Style { color },
+                    )
                 }
             };
             print(&text)?;
-            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Rules { format } => {
             let rules = rostercheck_core::rules::ALL;
             let text = match format {
                 Format::Text => rules
                     .iter()
-                    .map(|r| format!("{}  {:<8} {:<32} {}\n", r.code, r.severity.as_str(), r.name, r.summary))
+                    .map(|r| {
+                        format!(
+                            "{}  {:<8} {:<32} {}\n",
+                            r.code,
+                            r.severity.as_str(),
+                            r.name,
+                            r.summary
+                        )
+                    })
                     .collect(),
                 Format::Json => rostercheck_core::render::json::rules(),
             };
@@ -127,8 +153,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
-            let r = rostercheck_core::rules::find(&rule)
-                .ok_or_else(|| format!("no rule named \"{rule}\"; `rostercheck rules` lists them all"))?;
+            let r = rostercheck_core::rules::find(&rule).ok_or_else(|| {
+                format!("no rule named \"{rule}\"; `rostercheck rules` lists them all")
+            })?;
             let d = &r.docs;
             print(&format!(
                 "{} {} ({})\n{}\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nHow to fix\n  {}\n\nSpec\n  {}\n",
@@ -144,10 +171,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             ))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { out, preset, students, oneroster, mode, seed } => {
+        Command::Generate {
+            out,
+            preset,
+            students,
+            oneroster,
+            mode,
+            seed,
+        } => {
             let mut opts = match &preset {
-                Some(p) => rostercheck_gen::GenOptions::preset(p)
-                    .ok_or_else(|| format!("unknown preset \"{p}\": use small, district or city"))?,
+                Some(p) => rostercheck_gen::GenOptions::preset(p).ok_or_else(|| {
+                    format!("unknown preset \"{p}\": use small, district or city")
+                })?,
                 None => rostercheck_gen::GenOptions::default(),
             };
             if let Some(n) = students {

@@ -50,7 +50,11 @@ pub const MAX_VALUE_CHARS: usize = 120;
 
 impl Diagnostic {
     /// A finding of `rule` at its default severity.
-    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        rule: &'static Rule,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             code: rule.code,
             rule: rule.name,

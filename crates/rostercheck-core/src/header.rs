@@ -31,13 +31,49 @@ impl Plan {
 const FOREIGN: &[(&str, &[&str])] = &[
     (
         "Microsoft School Data Sync (SDS) v2.1",
-        &["activeDirectoryMatchId", "sessionSourcedIds", "isPrimary", "raceCodes", "userFlags", "orgType", "roleType"],
+        &[
+            "activeDirectoryMatchId",
+            "sessionSourcedIds",
+            "isPrimary",
+            "raceCodes",
+            "userFlags",
+            "orgType",
+            "roleType",
+        ],
     ),
-    ("Microsoft School Data Sync (SDS) v1", &["SIS ID", "School SIS ID", "Section SIS ID", "Teacher SIS ID"]),
-    ("Clever", &["School_id", "Student_id", "Teacher_id", "Section_id", "Student_number"]),
+    (
+        "Microsoft School Data Sync (SDS) v1",
+        &[
+            "SIS ID",
+            "School SIS ID",
+            "Section SIS ID",
+            "Teacher SIS ID",
+        ],
+    ),
+    (
+        "Clever",
+        &[
+            "School_id",
+            "Student_id",
+            "Teacher_id",
+            "Section_id",
+            "Student_number",
+        ],
+    ),
     (
         "OneRoster REST (JSON) field names",
-        &["orgs", "agents", "school", "course", "terms", "user", "class", "parent", "children", "schoolYear"],
+        &[
+            "orgs",
+            "agents",
+            "school",
+            "course",
+            "terms",
+            "user",
+            "class",
+            "parent",
+            "children",
+            "schoolYear",
+        ],
     ),
 ];
 
@@ -52,9 +88,16 @@ pub fn compile(
     let own = version.spec().file(kind)?;
     let mut spec = own;
     let mut layout_version = version;
-    let exact = |s: &FileSpec| s.columns.iter().filter(|c| header.iter().any(|h| h == c.name)).count();
+    let exact = |s: &FileSpec| {
+        s.columns
+            .iter()
+            .filter(|c| header.iter().any(|h| h == c.name))
+            .count()
+    };
     let is_layout = |s: &FileSpec| defined_part(header).iter().copied().eq(s.header());
-    let finding = |rule, message: String, help: String| Diagnostic::new(rule, message, help).file(file_name).line(1);
+    let finding = |rule, message: String, help: String| {
+        Diagnostic::new(rule, message, help).file(file_name).line(1)
+    };
 
     if !is_layout(own) {
         let other = version.other().spec().file(kind);
@@ -74,7 +117,10 @@ pub fn compile(
                     layout_version.as_str()
                 ),
             ));
-        } else if kind == FileKind::Users && version == Version::V1_2 && is_layout(&FILE_1_2_0_USERS) {
+        } else if kind == FileKind::Users
+            && version == Version::V1_2
+            && is_layout(&FILE_1_2_0_USERS)
+        {
             spec = &FILE_1_2_0_USERS;
             out.push(
                 finding(
@@ -98,11 +144,20 @@ pub fn compile(
     for (pos, name) in header.iter().enumerate() {
         if let Some(col) = spec.column_index(name) {
             if positions[col].is_some() {
-                pending.push(finding(
-                    &rules::DUPLICATE_COLUMN,
-                    format!("Column `{name}` appears twice (columns {} and {})", positions[col].unwrap_or(0) + 1, pos + 1),
-                    "remove or rename the second column; values are read from the first".to_owned(),
-                ).position(pos).field(name));
+                pending.push(
+                    finding(
+                        &rules::DUPLICATE_COLUMN,
+                        format!(
+                            "Column `{name}` appears twice (columns {} and {})",
+                            positions[col].unwrap_or(0) + 1,
+                            pos + 1
+                        ),
+                        "remove or rename the second column; values are read from the first"
+                            .to_owned(),
+                    )
+                    .position(pos)
+                    .field(name),
+                );
             } else {
                 positions[col] = Some(pos);
                 columns[pos] = Some(col);
@@ -125,7 +180,11 @@ pub fn compile(
             .filter(|col| positions[*col].is_none());
         if let Some(col) = near {
             let right = spec.columns[col].name;
-            let what = if trimmed != name { "has spaces around it" } else { "has the wrong upper/lower case" };
+            let what = if trimmed != name {
+                "has spaces around it"
+            } else {
+                "has the wrong upper/lower case"
+            };
             pending.push(
                 finding(
                     &rules::COLUMN_CASE,
@@ -158,7 +217,12 @@ pub fn compile(
             .iter()
             .enumerate()
             .filter(|(i, _)| positions[*i].is_none())
-            .map(|(i, c)| (edit_distance(&name.to_ascii_lowercase(), &c.name.to_ascii_lowercase()), i))
+            .map(|(i, c)| {
+                (
+                    edit_distance(&name.to_ascii_lowercase(), &c.name.to_ascii_lowercase()),
+                    i,
+                )
+            })
             .filter(|(d, i)| *d <= 2.max(spec.columns[*i].name.len() / 5))
             .min();
         let d = if let Some((_, col)) = suggestion {
@@ -188,7 +252,13 @@ pub fn compile(
     if found * 2 < spec.columns.len() {
         let format = FOREIGN
             .iter()
-            .find(|(_, marks)| header.iter().filter(|h| marks.contains(&h.as_str())).count() >= 2)
+            .find(|(_, marks)| {
+                header
+                    .iter()
+                    .filter(|h| marks.contains(&h.as_str()))
+                    .count()
+                    >= 2
+            })
             .map(|(name, _)| *name);
         let expected: Vec<_> = spec.header().collect();
         let message = match format {
@@ -205,14 +275,31 @@ pub fn compile(
             message,
             format!("export OneRoster CSV; the rows of this file were not checked. The header must be: {}", expected.join(",")),
         ));
-        return Some(Plan { spec, layout_version, columns, positions, width, check_rows: false });
+        return Some(Plan {
+            spec,
+            layout_version,
+            columns,
+            positions,
+            width,
+            check_rows: false,
+        });
     }
 
     out.extend(pending);
     out.extend(unknown_findings);
-    let missing: Vec<_> = spec.columns.iter().zip(&positions).filter(|(_, p)| p.is_none()).map(|(c, _)| c.name).collect();
+    let missing: Vec<_> = spec
+        .columns
+        .iter()
+        .zip(&positions)
+        .filter(|(_, p)| p.is_none())
+        .map(|(c, _)| c.name)
+        .collect();
     if !missing.is_empty() {
-        let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+        let list = missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = if missing.len() == 1 {
             format!("Column {list} is missing")
         } else {
@@ -232,25 +319,51 @@ pub fn compile(
         out.push(d);
     }
 
-    let mapped: Vec<(usize, usize)> = columns.iter().enumerate().filter_map(|(p, c)| c.map(|c| (p, c))).collect();
+    let mapped: Vec<(usize, usize)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(p, c)| c.map(|c| (p, c)))
+        .collect();
     if let Some(w) = mapped.windows(2).find(|w| w[0].1 > w[1].1) {
         let (a, b) = (spec.columns[w[0].1].name, spec.columns[w[1].1].name);
-        out.push(finding(
-            &rules::COLUMN_ORDER,
-            format!("Columns are out of order: `{a}` comes before `{b}`"),
-            format!("reorder the columns; the header must be exactly: {}", spec.header().collect::<Vec<_>>().join(",")),
-        ).position(w[1].0).field(b));
+        out.push(
+            finding(
+                &rules::COLUMN_ORDER,
+                format!("Columns are out of order: `{a}` comes before `{b}`"),
+                format!(
+                    "reorder the columns; the header must be exactly: {}",
+                    spec.header().collect::<Vec<_>>().join(",")
+                ),
+            )
+            .position(w[1].0)
+            .field(b),
+        );
     }
     if let Some(&last_defined) = mapped.iter().map(|(p, _)| p).max() {
         if let Some(&ext) = extension_positions.iter().find(|p| **p < last_defined) {
-            out.push(finding(
-                &rules::EXTENSION_COLUMN_POSITION,
-                format!("Extension column `{}` comes before defined columns", header[ext]),
-                "move metadata.* columns (and their values) to the end of every line".to_owned(),
-            ).position(ext).field(&header[ext]));
+            out.push(
+                finding(
+                    &rules::EXTENSION_COLUMN_POSITION,
+                    format!(
+                        "Extension column `{}` comes before defined columns",
+                        header[ext]
+                    ),
+                    "move metadata.* columns (and their values) to the end of every line"
+                        .to_owned(),
+                )
+                .position(ext)
+                .field(&header[ext]),
+            );
         }
     }
-    Some(Plan { spec, layout_version, columns, positions, width, check_rows: true })
+    Some(Plan {
+        spec,
+        layout_version,
+        columns,
+        positions,
+        width,
+        check_rows: true,
+    })
 }
 
 /// The header without trailing `metadata.*` columns.
@@ -269,7 +382,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -284,7 +399,12 @@ mod tests {
         let names: Vec<String> = header.split(',').map(str::to_owned).collect();
         let mut out = Vec::new();
         let plan = compile(kind, &names, version, kind.file_name(), &mut out);
-        (plan, out.iter().map(|d| format!("{} {}", d.code, d.message)).collect())
+        (
+            plan,
+            out.iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect(),
+        )
     }
 
     const ORGS: &str = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId";
@@ -300,24 +420,60 @@ mod tests {
 
     #[test]
     fn case_order_duplicates_unknown_missing() {
-        let (_, found) = run(FileKind::Orgs, "SourcedId,status,dateLastModified,type,name,identifier,parentSourcedId,type", Version::V1_1);
+        let (_, found) = run(
+            FileKind::Orgs,
+            "SourcedId,status,dateLastModified,type,name,identifier,parentSourcedId,type",
+            Version::V1_1,
+        );
         assert!(found.iter().any(|f| f.starts_with("OR205")), "{found:?}");
         assert!(found.iter().any(|f| f.starts_with("OR204")), "{found:?}");
         assert!(found.iter().any(|f| f.starts_with("OR203")), "{found:?}");
-        let (_, found) = run(FileKind::Orgs, "sourcedId,status,dateLastModified,nmae,type,identifier,parentSourcedId", Version::V1_1);
-        assert_eq!(found, vec!["OR202 Column `nmae` is not a OneRoster column; did you mean `name`?"]);
-        let (_, found) = run(FileKind::Orgs, "sourcedId,status,dateLastModified,name,type,parentSourcedId,ext_x", Version::V1_1);
-        assert!(found.iter().any(|f| f == "OR201 Column `identifier` is missing"), "{found:?}");
-        assert!(found.iter().any(|f| f.starts_with("OR202 Column `ext_x`")), "{found:?}");
-        let (_, found) = run(FileKind::Orgs, "sourcedId,metadata.a,status,dateLastModified,name,type,identifier,parentSourcedId", Version::V1_1);
+        let (_, found) = run(
+            FileKind::Orgs,
+            "sourcedId,status,dateLastModified,nmae,type,identifier,parentSourcedId",
+            Version::V1_1,
+        );
+        assert_eq!(
+            found,
+            vec!["OR202 Column `nmae` is not a OneRoster column; did you mean `name`?"]
+        );
+        let (_, found) = run(
+            FileKind::Orgs,
+            "sourcedId,status,dateLastModified,name,type,parentSourcedId,ext_x",
+            Version::V1_1,
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f == "OR201 Column `identifier` is missing"),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|f| f.starts_with("OR202 Column `ext_x`")),
+            "{found:?}"
+        );
+        let (_, found) = run(
+            FileKind::Orgs,
+            "sourcedId,metadata.a,status,dateLastModified,name,type,identifier,parentSourcedId",
+            Version::V1_1,
+        );
         assert!(found.iter().any(|f| f.starts_with("OR206")), "{found:?}");
     }
 
     #[test]
     fn version_layouts() {
-        let v11 = Version::V1_1.spec().file(FileKind::Users).unwrap().header().collect::<Vec<_>>().join(",");
+        let v11 = Version::V1_1
+            .spec()
+            .file(FileKind::Users)
+            .unwrap()
+            .header()
+            .collect::<Vec<_>>()
+            .join(",");
         let (plan, found) = run(FileKind::Users, &v11, Version::V1_2);
-        assert!(found[0].starts_with("OR207 This is a OneRoster 1.1 users.csv header"), "{found:?}");
+        assert!(
+            found[0].starts_with("OR207 This is a OneRoster 1.1 users.csv header"),
+            "{found:?}"
+        );
         assert_eq!(plan.unwrap().layout_version, Version::V1_1);
         let v120 = FILE_1_2_0_USERS.header().collect::<Vec<_>>().join(",");
         let (plan, found) = run(FileKind::Users, &v120, Version::V1_2);

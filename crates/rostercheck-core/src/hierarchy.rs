@@ -25,20 +25,33 @@ const MAX_NODES: usize = 2_000_000;
 impl Hierarchy {
     pub fn add_org(&mut self, id: &str, parent: Option<&str>, kind: Option<&str>, line: u64) {
         if self.orgs.len() < MAX_NODES {
-            self.orgs.push(Node { id: id.to_owned(), parent: parent.map(str::to_owned), kind: kind.map(str::to_owned), line });
+            self.orgs.push(Node {
+                id: id.to_owned(),
+                parent: parent.map(str::to_owned),
+                kind: kind.map(str::to_owned),
+                line,
+            });
         }
     }
 
     pub fn add_session(&mut self, id: &str, parent: Option<&str>, line: u64) {
         if self.sessions.len() < MAX_NODES {
-            self.sessions.push(Node { id: id.to_owned(), parent: parent.map(str::to_owned), kind: None, line });
+            self.sessions.push(Node {
+                id: id.to_owned(),
+                parent: parent.map(str::to_owned),
+                kind: None,
+                line,
+            });
         }
     }
 
     pub fn finish_orgs(&mut self, file: &str, sink: &mut dyn Sink) {
         let orgs = std::mem::take(&mut self.orgs);
         cycles(&orgs, file, "org", sink);
-        let districts: Vec<&Node> = orgs.iter().filter(|n| n.kind.as_deref() == Some("district")).collect();
+        let districts: Vec<&Node> = orgs
+            .iter()
+            .filter(|n| n.kind.as_deref() == Some("district"))
+            .collect();
         match districts.as_slice() {
             [] if !orgs.is_empty() => sink.push(
                 Diagnostic::new(
@@ -71,8 +84,14 @@ impl Hierarchy {
                     continue;
                 }
                 let message = match &school.parent {
-                    None => format!("School \"{}\" has no parentSourcedId; the district is \"{}\"", school.id, district.id),
-                    Some(p) => format!("School \"{}\" has parentSourcedId \"{p}\", not the district \"{}\"", school.id, district.id),
+                    None => format!(
+                        "School \"{}\" has no parentSourcedId; the district is \"{}\"",
+                        school.id, district.id
+                    ),
+                    Some(p) => format!(
+                        "School \"{}\" has parentSourcedId \"{p}\", not the district \"{}\"",
+                        school.id, district.id
+                    ),
                 };
                 let mut d = Diagnostic::new(
                     &rules::SCHOOL_PARENT_NOT_DISTRICT,
@@ -98,7 +117,11 @@ impl Hierarchy {
 
 /// Reports each loop in the parent links once, at the loop's first line.
 fn cycles(nodes: &[Node], file: &str, what: &str, sink: &mut dyn Sink) {
-    let by_id: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let by_id: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
     // 0 = unvisited, 1 = on the current path, 2 = finished.
     let mut state = vec![0u8; nodes.len()];
     let mut found: Vec<Vec<usize>> = Vec::new();
@@ -116,7 +139,10 @@ fn cycles(nodes: &[Node], file: &str, what: &str, sink: &mut dyn Sink) {
                 _ => {
                     state[i] = 1;
                     path.push(i);
-                    at = nodes[i].parent.as_deref().and_then(|p| by_id.get(p).copied());
+                    at = nodes[i]
+                        .parent
+                        .as_deref()
+                        .and_then(|p| by_id.get(p).copied());
                 }
             }
         }
@@ -125,13 +151,23 @@ fn cycles(nodes: &[Node], file: &str, what: &str, sink: &mut dyn Sink) {
         }
     }
     for cycle in found {
-        let first = cycle.iter().copied().min_by_key(|i| nodes[*i].line).unwrap_or(cycle[0]);
+        let first = cycle
+            .iter()
+            .copied()
+            .min_by_key(|i| nodes[*i].line)
+            .unwrap_or(cycle[0]);
         let node = &nodes[first];
         let message = if cycle.len() == 1 {
             format!("The {what} \"{}\" is its own parent", node.id)
         } else {
-            let names: Vec<String> = cycle.iter().map(|i| format!("\"{}\"", nodes[*i].id)).collect();
-            format!("The {what}s {} are each other's ancestors (a loop of parentSourcedId)", names.join(" → "))
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|i| format!("\"{}\"", nodes[*i].id))
+                .collect();
+            format!(
+                "The {what}s {} are each other's ancestors (a loop of parentSourcedId)",
+                names.join(" → ")
+            )
         };
         sink.push(
             Diagnostic::new(

@@ -57,7 +57,10 @@ pub struct Index {
 
 impl Index {
     pub fn new() -> Index {
-        Index { tables: (0..FileKind::ALL.len()).map(|_| HashMap::new()).collect(), class_school: HashMap::new() }
+        Index {
+            tables: (0..FileKind::ALL.len()).map(|_| HashMap::new()).collect(),
+            class_school: HashMap::new(),
+        }
     }
 
     pub fn table(&self, kind: FileKind) -> &HashMap<u64, Entry> {
@@ -74,7 +77,11 @@ impl Index {
         match self.tables[kind as usize].entry(key) {
             hashbrown::hash_map::Entry::Occupied(e) => Some(e.get().line),
             hashbrown::hash_map::Entry::Vacant(v) => {
-                v.insert(Entry { line, tag, flags: 0 });
+                v.insert(Entry {
+                    line,
+                    tag,
+                    flags: 0,
+                });
                 None
             }
         }
@@ -172,13 +179,19 @@ impl Groups {
     /// Removes and returns every group, ordered by file, first line and column.
     pub fn drain_sorted(&mut self) -> Vec<Group> {
         let mut groups: Vec<Group> = self.map.drain().map(|(_, g)| g).collect();
-        groups.sort_by(|a, b| (a.from, a.lines[0], a.position, &a.value).cmp(&(b.from, b.lines[0], b.position, &b.value)));
+        groups.sort_by(|a, b| {
+            (a.from, a.lines[0], a.position, &a.value)
+                .cmp(&(b.from, b.lines[0], b.position, &b.value))
+        });
         groups
     }
 
     /// Removes and returns every group with its target key (unordered).
     pub fn drain_keyed(&mut self) -> Vec<(u64, Group)> {
-        self.map.drain().map(|((_, _, key, _), g)| (key, g)).collect()
+        self.map
+            .drain()
+            .map(|((_, _, key, _), g)| (key, g))
+            .collect()
     }
 
     /// Adds a whole group (moved from the pending set once its target is known).

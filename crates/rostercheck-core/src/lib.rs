@@ -37,7 +37,11 @@ pub fn validate_in_memory(files: &[(String, Vec<u8>)], chunk: usize, report: &mu
     for i in order {
         session.begin_file(i);
         let bytes = &files[i].1;
-        let size = if chunk == 0 { bytes.len().max(1) } else { chunk };
+        let size = if chunk == 0 {
+            bytes.len().max(1)
+        } else {
+            chunk
+        };
         for c in bytes.chunks(size) {
             session.feed(c, report);
         }

@@ -45,7 +45,10 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn declared(&self, kind: FileKind) -> Option<(Declared, u64)> {
-        self.files.iter().find(|(k, _, _)| *k == kind).map(|(_, d, l)| (*d, *l))
+        self.files
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, d, l)| (*d, *l))
     }
 }
 
@@ -56,7 +59,9 @@ const FILE: &str = "manifest.csv";
 pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Manifest {
     let mut manifest = Manifest::default();
     let mut seen: Vec<(&str, u64)> = Vec::new();
-    let at = |rule, line: u64, message: String, help: String| Diagnostic::new(rule, message, help).file(FILE).line(line);
+    let at = |rule, line: u64, message: String, help: String| {
+        Diagnostic::new(rule, message, help).file(FILE).line(line)
+    };
 
     // The version decides which properties exist, so read it first.
     let version_row = rows.iter().find(|r| r.property == "oneroster.version");
@@ -64,17 +69,25 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
         manifest.version = Version::parse(row.value.trim());
         if manifest.version.is_none() {
             let help = match row.value.trim() {
-                v if v.starts_with("1.2") => "1.2.1 packages also declare `1.2`: write 1.2".to_owned(),
+                v if v.starts_with("1.2") => {
+                    "1.2.1 packages also declare `1.2`: write 1.2".to_owned()
+                }
                 v if v.starts_with("1.1") => "write 1.1".to_owned(),
                 v if v.starts_with("1.0") || v == "1" => {
-                    "OneRoster 1.0 had no manifest; export OneRoster 1.1 or 1.2 and declare it here".to_owned()
+                    "OneRoster 1.0 had no manifest; export OneRoster 1.1 or 1.2 and declare it here"
+                        .to_owned()
                 }
                 _ => "write 1.1 or 1.2, the OneRoster version the files follow".to_owned(),
             };
             out.push(
-                at(&rules::MANIFEST_INVALID_VALUE, row.line, format!("\"{}\" is not a OneRoster version", row.value), help)
-                    .field("oneroster.version")
-                    .value(&row.value),
+                at(
+                    &rules::MANIFEST_INVALID_VALUE,
+                    row.line,
+                    format!("\"{}\" is not a OneRoster version", row.value),
+                    help,
+                )
+                .field("oneroster.version")
+                .value(&row.value),
             );
         }
     }
@@ -130,7 +143,8 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
                     let help = if ["absent", "bulk", "delta"].contains(&lower.as_str()) {
                         format!("values are case-sensitive and exact: write `{lower}`")
                     } else if value.is_empty() {
-                        "write absent (file not sent), bulk (complete data) or delta (changes only)".to_owned()
+                        "write absent (file not sent), bulk (complete data) or delta (changes only)"
+                            .to_owned()
                     } else {
                         "use absent, bulk or delta".to_owned()
                     };
@@ -139,7 +153,11 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
                     } else {
                         format!("\"{value}\" is not a valid value for `{name}`")
                     };
-                    out.push(at(&rules::MANIFEST_INVALID_VALUE, row.line, message, help).field(name).value(value));
+                    out.push(
+                        at(&rules::MANIFEST_INVALID_VALUE, row.line, message, help)
+                            .field(name)
+                            .value(value),
+                    );
                 }
             }
         }
@@ -153,14 +171,22 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
         .map(|p| p.name)
         .collect();
     if !missing.is_empty() {
-        let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+        let list = missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = if missing.len() == 1 {
             format!("manifest.csv has no {list} row")
         } else {
-            format!("manifest.csv is missing {} required rows: {list}", missing.len())
+            format!(
+                "manifest.csv is missing {} required rows: {list}",
+                missing.len()
+            )
         };
         let help = if missing.iter().all(|m| m.starts_with("file.")) {
-            "add one row per file the version defines, with `absent` for the files you do not send".to_owned()
+            "add one row per file the version defines, with `absent` for the files you do not send"
+                .to_owned()
         } else {
             "add the rows; the manifest must state manifest.version, oneroster.version and every file.* mode".to_owned()
         };
@@ -175,22 +201,40 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
 
 fn unknown_property(row: &Row, version: Option<Version>) -> Diagnostic {
     let name = row.property.as_str();
-    let candidates = VERSION_1_2.manifest_properties.iter().chain(VERSION_1_1.manifest_properties).map(|p| p.name);
+    let candidates = VERSION_1_2
+        .manifest_properties
+        .iter()
+        .chain(VERSION_1_1.manifest_properties)
+        .map(|p| p.name);
     let suggestion = candidates
-        .map(|c| (edit_distance(&name.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                edit_distance(&name.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, _)| *d <= 3)
         .min();
     let only_12 = version == Some(Version::V1_1)
-        && VERSION_1_2.manifest_properties.iter().any(|p| p.name == name)
-        && !VERSION_1_1.manifest_properties.iter().any(|p| p.name == name);
+        && VERSION_1_2
+            .manifest_properties
+            .iter()
+            .any(|p| p.name == name)
+        && !VERSION_1_1
+            .manifest_properties
+            .iter()
+            .any(|p| p.name == name);
     let (message, help) = match suggestion {
         _ if only_12 => (
             format!("`{name}` is a OneRoster 1.2 property, but this is a 1.1 manifest"),
-            "remove the row, or declare oneroster.version 1.2 if the package follows 1.2".to_owned(),
+            "remove the row, or declare oneroster.version 1.2 if the package follows 1.2"
+                .to_owned(),
         ),
         Some((_, right)) if right != name => (
             format!("`{name}` is not a manifest property; did you mean `{right}`?"),
-            format!("correct it to `{right}`: consumers ignore unknown rows, so `{right}` is missing"),
+            format!(
+                "correct it to `{right}`: consumers ignore unknown rows, so `{right}` is missing"
+            ),
         ),
         _ => (
             format!("`{name}` is not a manifest property"),
@@ -213,7 +257,11 @@ mod tests {
             .enumerate()
             .map(|(i, l)| {
                 let (p, v) = l.split_once(',').unwrap_or((l, ""));
-                Row { property: p.to_owned(), value: v.to_owned(), line: i as u64 + 2 }
+                Row {
+                    property: p.to_owned(),
+                    value: v.to_owned(),
+                    line: i as u64 + 2,
+                }
             })
             .collect()
     }
@@ -227,9 +275,24 @@ mod tests {
             &mut out,
         );
         assert_eq!(m.version, Some(Version::V1_1));
-        let msgs: Vec<_> = out.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
-        assert!(msgs.iter().any(|m| m.contains("did you mean `file.demographics`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("OR005") && m.contains("Bulk")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("OR003") && m.contains("`file.demographics`")), "{msgs:?}");
+        let msgs: Vec<_> = out
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("did you mean `file.demographics`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("OR005") && m.contains("Bulk")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("OR003") && m.contains("`file.demographics`")),
+            "{msgs:?}"
+        );
     }
 }

@@ -19,11 +19,21 @@ pub struct Planned {
 /// Names other tools leave in archives, ignored without comment.
 fn is_noise(path: &str) -> bool {
     let base = path.rsplit('/').next().unwrap_or(path);
-    path.starts_with("__MACOSX/") || path.contains("/__MACOSX/") || base.starts_with("._") || base == ".DS_Store"
-        || base == "Thumbs.db" || base.is_empty()
+    path.starts_with("__MACOSX/")
+        || path.contains("/__MACOSX/")
+        || base.starts_with("._")
+        || base == ".DS_Store"
+        || base == "Thumbs.db"
+        || base.is_empty()
 }
 
-const CLEVER: &[&str] = &["students.csv", "teachers.csv", "sections.csv", "schools.csv", "staff.csv"];
+const CLEVER: &[&str] = &[
+    "students.csv",
+    "teachers.csv",
+    "sections.csv",
+    "schools.csv",
+    "staff.csv",
+];
 
 pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
     let mut files = Vec::with_capacity(names.len());
@@ -61,7 +71,10 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
                 .file(&name),
             );
             Some(k)
-        } else if [".xlsx", ".xls", ".xlsm", ".ods", ".numbers"].iter().any(|e| lower.ends_with(e)) {
+        } else if [".xlsx", ".xls", ".xlsm", ".ods", ".numbers"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
             sink.push(
                 Diagnostic::new(
                     &encoding::NOT_CSV,
@@ -77,7 +90,14 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
             } else {
                 "OneRoster file names are fixed (orgs.csv, users.csv, classes.csv, …); rename it or leave it out"
             };
-            sink.push(Diagnostic::new(&rules::UNKNOWN_FILE, format!("\"{name}\" is not a OneRoster file"), help).file(&name));
+            sink.push(
+                Diagnostic::new(
+                    &rules::UNKNOWN_FILE,
+                    format!("\"{name}\" is not a OneRoster file"),
+                    help,
+                )
+                .file(&name),
+            );
             None
         } else {
             sink.push(
@@ -96,7 +116,10 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
                     sink.push(
                         Diagnostic::new(
                             &rules::DUPLICATE_FILE,
-                            format!("\"{path}\" is a second {} (the first is \"{first}\")", k.file_name()),
+                            format!(
+                                "\"{path}\" is a second {} (the first is \"{first}\")",
+                                k.file_name()
+                            ),
                             "keep one file per kind; only the first was checked",
                         )
                         .file(&name),

@@ -39,7 +39,13 @@ impl Default for Report {
 impl Report {
     /// `max_per_rule` = 0 keeps everything.
     pub fn new(max_per_rule: usize) -> Report {
-        Report { diagnostics: Vec::new(), summary: Summary::default(), package: None, totals: HashMap::new(), max_per_rule }
+        Report {
+            diagnostics: Vec::new(),
+            summary: Summary::default(),
+            package: None,
+            totals: HashMap::new(),
+            max_per_rule,
+        }
     }
 
     pub fn set_package(&mut self, package: PackageInfo) {
@@ -54,7 +60,11 @@ impl Report {
 
     /// Total findings for a file and rule, listed or not.
     pub fn total(&self, file: Option<&str>, code: &str) -> u64 {
-        self.totals.iter().filter(|((f, c), _)| f.as_deref() == file && *c == code).map(|(_, n)| *n).sum()
+        self.totals
+            .iter()
+            .filter(|((f, c), _)| f.as_deref() == file && *c == code)
+            .map(|(_, n)| *n)
+            .sum()
     }
 }
 

@@ -133,7 +133,9 @@ impl Session {
             done: vec![false; FileKind::ALL.len()],
             index: Index::new(),
             ready: Groups::default(),
-            pending: (0..FileKind::ALL.len()).map(|_| Groups::default()).collect(),
+            pending: (0..FileKind::ALL.len())
+                .map(|_| Groups::default())
+                .collect(),
             current: None,
             hierarchy: hierarchy::Hierarchy::default(),
             usernames: hashbrown::HashMap::new(),
@@ -160,7 +162,11 @@ impl Session {
                 self.present.push(kind);
                 self.files.len() - 1
             });
-            self.entries.push(Entry { name: p.name.clone(), kind: p.kind, info_index });
+            self.entries.push(Entry {
+                name: p.name.clone(),
+                kind: p.kind,
+                info_index,
+            });
         }
         self.has_manifest = self.present.contains(&FileKind::Manifest);
         if !self.has_manifest {
@@ -174,29 +180,49 @@ impl Session {
                 self.version_settled = true;
                 sink.push(Diagnostic::new(
                     &package::VERSION_INFERRED,
-                    format!("Checked as OneRoster {}, judged from the file names", self.version.as_str()),
+                    format!(
+                        "Checked as OneRoster {}, judged from the file names",
+                        self.version.as_str()
+                    ),
                     "add a manifest.csv with oneroster.version so consumers do not have to guess",
                 ));
             }
         }
-        let mut order: Vec<usize> = (0..self.entries.len()).filter(|i| self.entries[*i].kind.is_some()).collect();
+        let mut order: Vec<usize> = (0..self.entries.len())
+            .filter(|i| self.entries[*i].kind.is_some())
+            .collect();
         // Without a manifest, users.csv goes first: its header tells 1.1 from 1.2.
-        let rank = |k: FileKind, no_manifest: bool| if no_manifest && k == FileKind::Users { 0 } else { k as usize + 1 };
+        let rank = |k: FileKind, no_manifest: bool| {
+            if no_manifest && k == FileKind::Users {
+                0
+            } else {
+                k as usize + 1
+            }
+        };
         let no_manifest = !self.has_manifest;
         order.sort_by_key(|i| (self.entries[*i].kind.map(|k| rank(k, no_manifest)), *i));
         order
     }
 
     fn infer_version_from_names(&mut self) {
-        let only_12 = self.present.iter().any(|k| !Version::V1_1.spec().defines(*k));
-        self.version = if only_12 { Version::V1_2 } else { Version::V1_1 };
+        let only_12 = self
+            .present
+            .iter()
+            .any(|k| !Version::V1_1.spec().defines(*k));
+        self.version = if only_12 {
+            Version::V1_2
+        } else {
+            Version::V1_1
+        };
         self.version_source = VersionSource::Inferred;
     }
 
     /// Starts the file with index `index` (as given to [`Session::plan`]).
     pub fn begin_file(&mut self, index: usize) {
         let entry = &self.entries[index];
-        let (Some(kind), Some(info)) = (entry.kind, entry.info_index) else { return };
+        let (Some(kind), Some(info)) = (entry.kind, entry.info_index) else {
+            return;
+        };
         self.current = Some(FileState {
             kind,
             name: entry.name.clone(),
@@ -247,7 +273,9 @@ impl Session {
 
     /// Feeds the next chunk of the current file.
     pub fn feed(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
-        let Some(mut file) = self.current.take() else { return };
+        let Some(mut file) = self.current.take() else {
+            return;
+        };
         self.files[file.info].bytes += chunk.len() as u64;
         if !file.skip {
             if file.sniffed {
@@ -264,7 +292,9 @@ impl Session {
 
     /// Ends the current file.
     pub fn end_file(&mut self, sink: &mut dyn Sink) {
-        let Some(mut file) = self.current.take() else { return };
+        let Some(mut file) = self.current.take() else {
+            return;
+        };
         if !file.skip && !file.sniffed {
             self.decide(&mut file, sink);
         }
@@ -274,7 +304,8 @@ impl Session {
         }
         let info = &mut self.files[file.info];
         info.mode = file.mode;
-        info.checked = file.plan.as_ref().is_some_and(|p| p.check_rows) || (file.kind == FileKind::Manifest && file.header_seen);
+        info.checked = file.plan.as_ref().is_some_and(|p| p.check_rows)
+            || (file.kind == FileKind::Manifest && file.header_seen);
         let rows = info.rows;
         if !file.skip {
             if !file.header_seen {
@@ -288,7 +319,11 @@ impl Session {
                 );
             } else if rows == 0 && file.kind != FileKind::Manifest {
                 // Stated in the 1.2 binding; for 1.1 the wording is unverified (see the rule docs).
-                let severity = if self.version == Version::V1_1 { Severity::Warning } else { Severity::Error };
+                let severity = if self.version == Version::V1_1 {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 sink.push(
                     Diagnostic::new(
                         &record::HEADER_ONLY_FILE,
@@ -333,7 +368,8 @@ impl Session {
         self.check_dependencies(sink);
         self.check_quality(sink);
         // Report files in processing order (manifest, orgs, …), whatever order they came in.
-        self.files.sort_by_key(|f| FileKind::from_name(f.kind).map(|k| k as usize));
+        self.files
+            .sort_by_key(|f| FileKind::from_name(f.kind).map(|k| k as usize));
         PackageInfo {
             version: Some(self.version.as_str()),
             version_source: self.version_source,
@@ -415,10 +451,19 @@ impl Session {
 
     fn on_header(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
         file.header_seen = true;
-        let names: Vec<String> = record.fields().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let names: Vec<String> = record
+            .fields()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
         if names.len() == 1 {
             let only = &names[0];
-            let sep = if only.contains(';') { Some("semicolons") } else if only.contains('\t') { Some("tabs") } else { None };
+            let sep = if only.contains(';') {
+                Some("semicolons")
+            } else if only.contains('\t') {
+                Some("tabs")
+            } else {
+                None
+            };
             if let Some(sep) = sep {
                 file.skip = true;
                 sink.push(
@@ -446,7 +491,10 @@ impl Session {
                 sink.push(
                     Diagnostic::new(
                         &package::MANIFEST_MALFORMED,
-                        format!("manifest.csv header is \"{}\", not \"propertyName,value\"", names.join(",")),
+                        format!(
+                            "manifest.csv header is \"{}\", not \"propertyName,value\"",
+                            names.join(",")
+                        ),
                         help,
                     )
                     .file(&file.name)
@@ -486,20 +534,40 @@ impl Session {
         file.plan = plan;
     }
 
-    fn settle_version_from_users(&mut self, names: &[String], file_name: &str, sink: &mut dyn Sink) {
+    fn settle_version_from_users(
+        &mut self,
+        names: &[String],
+        file_name: &str,
+        sink: &mut dyn Sink,
+    ) {
         self.version_settled = true;
         let score = |v: Version| {
-            v.spec()
-                .file(FileKind::Users)
-                .map_or(0, |f| f.columns.iter().filter(|c| names.iter().any(|n| n == c.name)).count())
+            v.spec().file(FileKind::Users).map_or(0, |f| {
+                f.columns
+                    .iter()
+                    .filter(|c| names.iter().any(|n| n == c.name))
+                    .count()
+            })
         };
         let (s11, s12) = (score(Version::V1_1), score(Version::V1_2));
         let (version, why) = if s11 > s12 {
-            (Version::V1_1, "users.csv has the 1.1 columns `orgSourcedIds` and `role`".to_owned())
+            (
+                Version::V1_1,
+                "users.csv has the 1.1 columns `orgSourcedIds` and `role`".to_owned(),
+            )
         } else if s12 > s11 {
-            (Version::V1_2, "users.csv has the 1.2 layout (no `orgSourcedIds` or `role`)".to_owned())
+            (
+                Version::V1_2,
+                "users.csv has the 1.2 layout (no `orgSourcedIds` or `role`)".to_owned(),
+            )
         } else {
-            (self.version, format!("users.csv does not match either layout, so {} was assumed", self.version.as_str()))
+            (
+                self.version,
+                format!(
+                    "users.csv does not match either layout, so {} was assumed",
+                    self.version.as_str()
+                ),
+            )
         };
         self.version = version;
         let _ = file_name;
@@ -539,7 +607,11 @@ impl Session {
             );
             return;
         }
-        let width = if file.kind == FileKind::Manifest { 2 } else { file.plan.as_ref().map_or(0, |p| p.width) };
+        let width = if file.kind == FileKind::Manifest {
+            2
+        } else {
+            file.plan.as_ref().map_or(0, |p| p.width)
+        };
         if let Some(QuoteProblem::Stray { field }) = quote {
             sink.push(
                 Diagnostic::new(
@@ -555,10 +627,12 @@ impl Session {
         }
         if record.len() != width && width > 0 {
             sink.push(field_count(file, record));
+            self.define_misaligned(file, record, line);
             return;
         }
         if record.end_line > line {
-            let field = (0..record.len()).find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
+            let field = (0..record.len())
+                .find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
             let mut d = Diagnostic::new(
                 &encoding::LINE_BREAK_IN_FIELD,
                 format!("A field contains a line break (the record runs over lines {}–{})", line, record.end_line),
@@ -568,14 +642,21 @@ impl Session {
             .line(line);
             if let Some(i) = field {
                 d = d.position(i);
-                if let Some(col) = file.plan.as_ref().and_then(|p| p.columns[i]).and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name)) {
+                if let Some(col) = file
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.columns[i])
+                    .and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name))
+                {
                     d = d.field(col);
                 }
             }
             sink.push(d);
         }
         if memchr::memchr(0, record.all_bytes()).is_some() {
-            let field = (0..record.len()).find(|i| memchr::memchr(0, record.field(*i)).is_some()).unwrap_or(0);
+            let field = (0..record.len())
+                .find(|i| memchr::memchr(0, record.field(*i)).is_some())
+                .unwrap_or(0);
             sink.push(
                 Diagnostic::new(
                     &encoding::NUL_BYTE,
@@ -604,7 +685,11 @@ impl Session {
         }
         if file.kind == FileKind::Manifest {
             if let (Some(Some(p)), Some(Some(v))) = (texts.first(), texts.get(1)) {
-                file.manifest_rows.push(manifest::Row { property: (*p).to_owned(), value: (*v).to_owned(), line });
+                file.manifest_rows.push(manifest::Row {
+                    property: (*p).to_owned(),
+                    value: (*v).to_owned(),
+                    line,
+                });
             }
             return;
         }
@@ -615,12 +700,42 @@ impl Session {
         file.plan = Some(plan);
     }
 
-    fn check_row(&mut self, file: &mut FileState, plan: &Plan, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
+    /// A row with the wrong field count is not checked, but its sourcedId (the first column,
+    /// before any stray comma) is still recorded so references to it do not cascade.
+    fn define_misaligned(&mut self, file: &FileState, record: &Record<'_>, line: u64) {
+        let field = |pos: Option<usize>| {
+            pos.filter(|p| *p < record.len())
+                .and_then(|p| std::str::from_utf8(record.field(p)).ok())
+                .map(str::trim)
+        };
+        let Some(id) = field(file.columns.sourced_id).filter(|id| values::is_guid(id)) else {
+            return;
+        };
+        let tag = match (file.kind, field(file.columns.kind_type)) {
+            (FileKind::Orgs, Some("school")) => tag::ORG_SCHOOL,
+            (FileKind::Orgs, Some("district")) => tag::ORG_DISTRICT,
+            (FileKind::AcademicSessions, Some("schoolYear")) => tag::SESSION_SCHOOL_YEAR,
+            (FileKind::Users, role) => role_bits(role),
+            _ => 0,
+        };
+        self.index.define(file.kind, index::key(id), line, tag);
+    }
+
+    fn check_row(
+        &mut self,
+        file: &mut FileState,
+        plan: &Plan,
+        texts: &[Option<&str>],
+        line: u64,
+        sink: &mut dyn Sink,
+    ) {
         let version = plan.layout_version;
         let name = file.name.as_str();
         file.empty_required.clear();
         for (pos, col) in plan.columns.iter().enumerate() {
-            let (Some(col), Some(Some(raw))) = (*col, texts.get(pos)) else { continue };
+            let (Some(col), Some(Some(raw))) = (*col, texts.get(pos)) else {
+                continue;
+            };
             let column = &plan.spec.columns[col];
             let mut value: &str = raw;
             if value.len() != value.trim().len() {
@@ -629,7 +744,11 @@ impl Session {
                     file.empty_required.push((pos, column.name));
                     continue;
                 }
-                let what = if trimmed.is_empty() { "is only spaces" } else { "has spaces around it" };
+                let what = if trimmed.is_empty() {
+                    "is only spaces"
+                } else {
+                    "has spaces around it"
+                };
                 sink.push(
                     Diagnostic::new(
                         &value_rules::SURROUNDING_WHITESPACE,
@@ -671,11 +790,29 @@ impl Session {
                     for item in values::list_items(value) {
                         let item = item.trim();
                         if !item.is_empty() {
-                            self.reference(file.kind, col, pos, target, column.constraint, item, line, is_term(file.kind, column.name));
+                            self.reference(
+                                file.kind,
+                                col,
+                                pos,
+                                target,
+                                column.constraint,
+                                item,
+                                line,
+                                is_term(file.kind, column.name),
+                            );
                         }
                     }
                 } else {
-                    self.reference(file.kind, col, pos, target, column.constraint, value, line, false);
+                    self.reference(
+                        file.kind,
+                        col,
+                        pos,
+                        target,
+                        column.constraint,
+                        value,
+                        line,
+                        false,
+                    );
                 }
             }
         }
@@ -730,28 +867,53 @@ impl Session {
         if self.done[target as usize] && target != from {
             match self.index.get(target, key) {
                 Some(entry) => {
-                    if let Some(problem) = self.constraint_problem(target, entry, constraint_or_term, term) {
-                        self.ready.add(from, col, pos, value, key, line, problem, constraint);
+                    if let Some(problem) =
+                        self.constraint_problem(target, entry, constraint_or_term, term)
+                    {
+                        self.ready
+                            .add(from, col, pos, value, key, line, problem, constraint);
                     }
                 }
-                None => self.ready.add(from, col, pos, value, key, line, Problem::Missing, constraint),
+                None => self.ready.add(
+                    from,
+                    col,
+                    pos,
+                    value,
+                    key,
+                    line,
+                    Problem::Missing,
+                    constraint,
+                ),
             }
         } else {
             let c = if term { None } else { constraint };
-            let problem = if term { Problem::TermIsSchoolYear } else { Problem::Missing };
+            let problem = if term {
+                Problem::TermIsSchoolYear
+            } else {
+                Problem::Missing
+            };
             // Pending: decided when the target file ends (or at finish if it never comes).
             self.pending[target as usize].add(from, col, pos, value, key, line, problem, c);
         }
     }
 
-    fn constraint_problem(&self, target: FileKind, entry: index::Entry, constraint: Option<RefConstraint>, term: bool) -> Option<Problem> {
+    fn constraint_problem(
+        &self,
+        target: FileKind,
+        entry: index::Entry,
+        constraint: Option<RefConstraint>,
+        term: bool,
+    ) -> Option<Problem> {
         if term && target == FileKind::AcademicSessions {
             return (entry.tag == tag::SESSION_SCHOOL_YEAR).then_some(Problem::TermIsSchoolYear);
         }
         match constraint? {
             RefConstraint::School => (entry.tag != tag::ORG_SCHOOL).then_some(Problem::NotSchool),
-            RefConstraint::SchoolYear => (entry.tag != tag::SESSION_SCHOOL_YEAR).then_some(Problem::NotSchoolYear),
-            RefConstraint::Student => (entry.tag != 0 && entry.tag & tag::ROLE_STUDENT == 0).then_some(Problem::NotStudent),
+            RefConstraint::SchoolYear => {
+                (entry.tag != tag::SESSION_SCHOOL_YEAR).then_some(Problem::NotSchoolYear)
+            }
+            RefConstraint::Student => (entry.tag != 0 && entry.tag & tag::ROLE_STUDENT == 0)
+                .then_some(Problem::NotStudent),
         }
     }
 
@@ -763,14 +925,19 @@ impl Session {
             let term = group.problem == Problem::TermIsSchoolYear;
             match self.index.get(target, key) {
                 Some(entry) => {
-                    if let Some(problem) = self.constraint_problem(target, entry, group.constraint, term) {
+                    if let Some(problem) =
+                        self.constraint_problem(target, entry, group.constraint, term)
+                    {
                         group.problem = problem;
                         self.ready.insert(key, group);
                     }
                 }
                 None => {
                     group.problem = Problem::Missing;
-                    if read || self.present.contains(&target) || !self.covered_by_dependency(group.from, target) {
+                    if read
+                        || self.present.contains(&target)
+                        || !self.covered_by_dependency(group.from, target)
+                    {
                         self.ready.insert(key, group);
                     }
                 }
@@ -780,7 +947,10 @@ impl Session {
 
     /// A reference into an absent file that OR013 (missing required file) already reports.
     fn covered_by_dependency(&self, from: FileKind, target: FileKind) -> bool {
-        self.version.spec().file(from).is_some_and(|f| f.required_deps.contains(&target))
+        self.version
+            .spec()
+            .file(from)
+            .is_some_and(|f| f.required_deps.contains(&target))
     }
 
     fn flush_ready(&mut self, sink: &mut dyn Sink) {
@@ -804,11 +974,17 @@ impl Session {
     }
 
     fn file_name_of(&self, kind: FileKind) -> String {
-        self.files.iter().find(|f| f.kind == kind.file_name()).map_or_else(|| kind.file_name().to_owned(), |f| f.name.clone())
+        self.files
+            .iter()
+            .find(|f| f.kind == kind.file_name())
+            .map_or_else(|| kind.file_name().to_owned(), |f| f.name.clone())
     }
 
     fn mode_of(&self, kind: FileKind) -> Option<Mode> {
-        self.files.iter().find(|f| f.kind == kind.file_name()).and_then(|f| f.mode)
+        self.files
+            .iter()
+            .find(|f| f.kind == kind.file_name())
+            .and_then(|f| f.mode)
     }
 
     fn reference_finding(&self, group: &Group) -> Diagnostic {
@@ -818,13 +994,24 @@ impl Session {
             .and_then(|s| s.columns.get(group.column))
             .filter(|c| c.reference.is_some())
             .map_or("reference", |c| c.name);
-        let target_kind = spec.and_then(|s| s.columns.get(group.column)).and_then(|c| c.reference);
+        let target_kind = spec
+            .and_then(|s| s.columns.get(group.column))
+            .and_then(|c| c.reference);
         let target = target_kind.map_or("its target file", |k| k.file_name());
         let rows = if group.count == 1 {
             "1 row uses it".to_owned()
         } else {
-            let lines = group.lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-            let more = if group.count as usize > group.lines.len() { ", …" } else { "" };
+            let lines = group
+                .lines
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if group.count as usize > group.lines.len() {
+                ", …"
+            } else {
+                ""
+            };
             format!("{} rows use it (lines {lines}{more})", group.count)
         };
         let v = &group.value;
@@ -871,7 +1058,8 @@ impl Session {
             .value(v);
         if group.problem == Problem::Missing && self.mode_of(group.from) == Some(Mode::Delta) {
             d = d.severity(Severity::Warning);
-            d.help.push_str(" (in a delta file the record may have been sent in an earlier export)");
+            d.help
+                .push_str(" (in a delta file the record may have been sent in an earlier export)");
         }
         if group.problem == Problem::NotSchoolYear {
             d = d.severity(Severity::Warning);
@@ -881,7 +1069,12 @@ impl Session {
 
     fn finish_manifest(&mut self, file: &mut FileState, sink: &mut dyn Sink) {
         let mut out = Vec::new();
-        let present: Vec<FileKind> = self.present.iter().copied().filter(|k| *k != FileKind::Manifest).collect();
+        let present: Vec<FileKind> = self
+            .present
+            .iter()
+            .copied()
+            .filter(|k| *k != FileKind::Manifest)
+            .collect();
         let m = manifest::read(&file.manifest_rows, &present, &mut out);
         for d in out {
             sink.push(d);
@@ -949,7 +1142,9 @@ impl Session {
         let spec = self.version.spec();
         let mut reported = Vec::new();
         for info in &self.files {
-            let Some(kind) = FileKind::from_name(info.kind) else { continue };
+            let Some(kind) = FileKind::from_name(info.kind) else {
+                continue;
+            };
             let Some(fs) = spec.file(kind) else { continue };
             for dep in fs.required_deps {
                 if !self.present.contains(dep) && !reported.contains(&(kind, *dep)) {
@@ -966,7 +1161,9 @@ impl Session {
                     );
                     if delta {
                         d = d.severity(Severity::Warning);
-                        d.help.push_str(" (in a delta package the records may have been sent earlier)");
+                        d.help.push_str(
+                            " (in a delta package the records may have been sent earlier)",
+                        );
                     }
                     sink.push(d.file(&info.name));
                 }
@@ -974,15 +1171,29 @@ impl Session {
         }
     }
 
-    fn record_rules(&mut self, file: &mut FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
-        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+    fn record_rules(
+        &mut self,
+        file: &mut FileState,
+        texts: &[Option<&str>],
+        line: u64,
+        sink: &mut dyn Sink,
+    ) {
+        let get = |pos: Option<usize>| {
+            pos.and_then(|p| texts.get(p).copied().flatten())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let c = &file.columns;
         let name = file.name.as_str();
         // Bulk / delta.
         let status = get(c.status);
         let modified = get(c.date_last_modified);
         if file.mode.is_none() {
-            file.mode = Some(if status.is_some() || modified.is_some() { Mode::Delta } else { Mode::Bulk });
+            file.mode = Some(if status.is_some() || modified.is_some() {
+                Mode::Delta
+            } else {
+                Mode::Bulk
+            });
         }
         let why = if file.mode_declared {
             "as declared in manifest.csv".to_owned()
@@ -991,7 +1202,11 @@ impl Session {
         };
         match file.mode {
             Some(Mode::Bulk) if status.is_some() || modified.is_some() => {
-                let (col, pos) = if status.is_some() { ("status", c.status) } else { ("dateLastModified", c.date_last_modified) };
+                let (col, pos) = if status.is_some() {
+                    ("status", c.status)
+                } else {
+                    ("dateLastModified", c.date_last_modified)
+                };
                 let mut d = Diagnostic::new(
                     &record::BULK_STATUS_FILLED,
                     format!("`{col}` is filled in a bulk file ({why})"),
@@ -1007,7 +1222,11 @@ impl Session {
                 sink.push(d);
             }
             Some(Mode::Delta) if status.is_none() || modified.is_none() => {
-                let (col, pos) = if status.is_none() { ("status", c.status) } else { ("dateLastModified", c.date_last_modified) };
+                let (col, pos) = if status.is_none() {
+                    ("status", c.status)
+                } else {
+                    ("dateLastModified", c.date_last_modified)
+                };
                 if pos.is_some() {
                     sink.push(
                         Diagnostic::new(
@@ -1054,7 +1273,11 @@ impl Session {
         if let (Some(start), Some(end)) = (get(c.start), get(c.end)) {
             if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
                 if a > b {
-                    let (sname, ename) = if file.kind == FileKind::AcademicSessions { ("startDate", "endDate") } else { ("beginDate", "endDate") };
+                    let (sname, ename) = if file.kind == FileKind::AcademicSessions {
+                        ("startDate", "endDate")
+                    } else {
+                        ("beginDate", "endDate")
+                    };
                     sink.push(
                         Diagnostic::new(
                             &record::DATES_REVERSED,
@@ -1091,7 +1314,8 @@ impl Session {
         match file.kind {
             FileKind::Orgs => {
                 if let Some(id) = id {
-                    self.hierarchy.add_org(id, get(c.parent), get(c.kind_type), line);
+                    self.hierarchy
+                        .add_org(id, get(c.parent), get(c.kind_type), line);
                 }
             }
             FileKind::AcademicSessions => {
@@ -1108,7 +1332,11 @@ impl Session {
             FileKind::Roles => {
                 if let Some(user) = get(c.user) {
                     let bits = role_bits(get(c.role));
-                    if let Some(e) = self.index.table_mut(FileKind::Users).get_mut(&index::key(user)) {
+                    if let Some(e) = self
+                        .index
+                        .table_mut(FileKind::Users)
+                        .get_mut(&index::key(user))
+                    {
                         e.tag |= bits;
                     }
                 }
@@ -1118,13 +1346,35 @@ impl Session {
         }
     }
 
-    fn user_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
-        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+    fn user_rules(
+        &mut self,
+        file: &FileState,
+        texts: &[Option<&str>],
+        line: u64,
+        sink: &mut dyn Sink,
+    ) {
+        let get = |pos: Option<usize>| {
+            pos.and_then(|p| texts.get(p).copied().flatten())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let c = &file.columns;
         let line32 = u32::try_from(line).unwrap_or(u32::MAX);
         for (value, pos, map, rule, what) in [
-            (get(c.username), c.username, &mut self.usernames, &quality::DUPLICATE_USERNAME, "username"),
-            (get(c.email), c.email, &mut self.emails, &quality::DUPLICATE_EMAIL, "email"),
+            (
+                get(c.username),
+                c.username,
+                &mut self.usernames,
+                &quality::DUPLICATE_USERNAME,
+                "username",
+            ),
+            (
+                get(c.email),
+                c.email,
+                &mut self.emails,
+                &quality::DUPLICATE_EMAIL,
+                "email",
+            ),
         ] {
             let Some(value) = value else { continue };
             match map.entry(index::folded_key(value)) {
@@ -1151,8 +1401,18 @@ impl Session {
         }
     }
 
-    fn enrollment_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, sink: &mut dyn Sink) {
-        let get = |pos: Option<usize>| pos.and_then(|p| texts.get(p).copied().flatten()).map(str::trim).filter(|s| !s.is_empty());
+    fn enrollment_rules(
+        &mut self,
+        file: &FileState,
+        texts: &[Option<&str>],
+        line: u64,
+        sink: &mut dyn Sink,
+    ) {
+        let get = |pos: Option<usize>| {
+            pos.and_then(|p| texts.get(p).copied().flatten())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let c = &file.columns;
         let role = get(c.role);
         let teacher = role == Some("teacher");
@@ -1164,7 +1424,9 @@ impl Session {
                     e.flags |= flag::HAS_TEACHER;
                 }
                 let class_line = e.line;
-                if let (Some(school), Some(class_school)) = (get(c.school), self.index.class_school.get(&class_key)) {
+                if let (Some(school), Some(class_school)) =
+                    (get(c.school), self.index.class_school.get(&class_key))
+                {
                     if index::key(school) != *class_school {
                         sink.push(
                             Diagnostic::new(
@@ -1183,16 +1445,29 @@ impl Session {
             }
         }
         if let Some(user) = get(c.user) {
-            if let Some(e) = self.index.table_mut(FileKind::Users).get_mut(&index::key(user)) {
+            if let Some(e) = self
+                .index
+                .table_mut(FileKind::Users)
+                .get_mut(&index::key(user))
+            {
                 e.flags |= flag::HAS_ENROLLMENT;
                 let conflict = match () {
                     _ if teacher && e.tag == tag::ROLE_STUDENT => Some(("student", "teacher")),
-                    _ if student && e.tag & tag::ROLE_STUDENT == 0 && e.tag & tag::ROLE_TEACHER != 0 => Some(("teacher", "student")),
+                    _ if student
+                        && e.tag & tag::ROLE_STUDENT == 0
+                        && e.tag & tag::ROLE_TEACHER != 0 =>
+                    {
+                        Some(("teacher", "student"))
+                    }
                     _ => None,
                 };
                 let user_line = e.line;
                 if let Some((is, as_)) = conflict {
-                    let source = if self.version == Version::V1_1 { "users.csv" } else { "roles.csv" };
+                    let source = if self.version == Version::V1_1 {
+                        "users.csv"
+                    } else {
+                        "roles.csv"
+                    };
                     sink.push(
                         Diagnostic::new(
                             &quality::ROLE_ENROLLMENT_CONFLICT,
@@ -1211,7 +1486,9 @@ impl Session {
     }
 
     fn check_quality(&mut self, sink: &mut dyn Sink) {
-        if !self.done[FileKind::Enrollments as usize] || !self.present.contains(&FileKind::Enrollments) {
+        if !self.done[FileKind::Enrollments as usize]
+            || !self.present.contains(&FileKind::Enrollments)
+        {
             return;
         }
         let users = self.file_name_of(FileKind::Users);
@@ -1281,29 +1558,16 @@ fn blank_line(file: &str, line: u64) -> Diagnostic {
 }
 
 fn field_count(file: &FileState, record: &Record<'_>) -> Diagnostic {
-    let expected = if file.kind == FileKind::Manifest { 2 } else { file.plan.as_ref().map_or(0, |p| p.width) };
-    let got = record.len();
-    let cause = if got > expected {
-        let last_empty = record.field(got - 1).is_empty();
-        let list_columns: Vec<&str> = file
-            .plan
-            .as_ref()
-            .map(|p| {
-                p.spec.columns.iter().filter(|c| c.ty.is_list() || c.grades).map(|c| c.name).filter(|n| p.position(n).is_some()).collect()
-            })
-            .unwrap_or_default();
-        if got == expected + 1 && last_empty {
-            "it probably ends with an extra comma".to_owned()
-        } else if !list_columns.is_empty() {
-            format!(
-                "a value with a comma is probably not quoted: a list such as `{}` (write \"09,10\") or a name such as \"Doe, John\"",
-                list_columns.join("`, `")
-            )
-        } else {
-            "a value with a comma is probably not quoted, such as a name written Doe, John".to_owned()
-        }
+    let expected = if file.kind == FileKind::Manifest {
+        2
     } else {
-        "the line is cut short or a separator is missing".to_owned()
+        file.plan.as_ref().map_or(0, |p| p.width)
+    };
+    let got = record.len();
+    let cause = match file.plan.as_ref().filter(|_| got > expected) {
+        Some(plan) => extra_fields_cause(plan, record),
+        None if got > expected => "a value with a comma is probably not quoted".to_owned(),
+        None => "the line is cut short or a separator is missing".to_owned(),
     };
     Diagnostic::new(
         &encoding::FIELD_COUNT_MISMATCH,
@@ -1315,10 +1579,91 @@ fn field_count(file: &FileState, record: &Record<'_>) -> Diagnostic {
     .value(&String::from_utf8_lossy(record.raw))
 }
 
+/// Explains extra fields by trying each way of putting the row back together (rejoining the
+/// fields at one column, or dropping a trailing empty field) and keeping the one under which
+/// the most typed values become valid.
+fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> String {
+    let fields: Vec<String> = record
+        .fields()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let extra = fields.len() - plan.width;
+    let mut findings = Vec::new();
+    // Typed values that are valid, minus those that are not.
+    let mut score = |row: &[String]| -> i64 {
+        plan.columns
+            .iter()
+            .zip(row)
+            .filter_map(|(col, v)| col.map(|c| (&plan.spec.columns[c], v.trim())))
+            .filter(|(c, v)| {
+                !v.is_empty() && (c.grades || !matches!(c.ty, ValueType::Text | ValueType::Id))
+            })
+            .map(|(c, v)| {
+                findings.clear();
+                values::check(c, v, plan.layout_version, &mut findings);
+                if findings.is_empty() {
+                    1
+                } else {
+                    -1
+                }
+            })
+            .sum()
+    };
+    let trailing_empty = fields[plan.width..].iter().all(String::is_empty);
+    let mut best: Option<(i64, usize)> = None; // (score, position)
+    for pos in 0..plan.width {
+        if fields[pos].is_empty() || fields[pos + 1].is_empty() {
+            continue;
+        }
+        let mut row = fields[..pos].to_vec();
+        row.push(fields[pos..=pos + extra].join(","));
+        row.extend_from_slice(&fields[pos + extra + 1..]);
+        // The usual causes get a point (an unquoted list, a name written "Doe, John"); a comma
+        // in any other value loses one.
+        let column = plan.columns[pos].map(|c| &plan.spec.columns[c]);
+        let usual = match column {
+            Some(c) if c.grades || c.ty.is_list() => {
+                let mut problems = Vec::new();
+                values::check(c, &row[pos], plan.layout_version, &mut problems);
+                if problems.is_empty() {
+                    1
+                } else {
+                    0
+                }
+            }
+            _ if fields[pos + 1].starts_with(' ') => 1,
+            _ => -1,
+        };
+        let s = score(&row) + usual;
+        if best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, pos));
+        }
+    }
+    let trailing_score = trailing_empty.then(|| score(&fields[..plan.width]));
+    match (best, trailing_score) {
+        (Some((s, pos)), t) if t.is_none_or(|t| s > t) => {
+            let joined = fields[pos..=pos + extra].join(",");
+            let name = plan.columns[pos].map_or("a column", |c| plan.spec.columns[c].name);
+            let is_list = plan.columns[pos].is_some_and(|c| plan.spec.columns[c].ty.is_list() || plan.spec.columns[c].grades);
+            if is_list {
+                format!("`{name}` looks like a list written without quotes; write it as one quoted field: \"{joined}\"")
+            } else {
+                format!("`{name}` looks like a value with a comma that is not quoted; write \"{joined}\"")
+            }
+        }
+        (_, Some(_)) => "the line ends with an extra comma".to_owned(),
+        _ => "a value with a comma is probably not quoted (a list such as \"09,10\" or a name such as \"Doe, John\")".to_owned(),
+    }
+}
+
 fn invalid_utf8(file: &FileState, record: &Record<'_>, field: usize) -> Diagnostic {
     let bytes = record.field(field);
     let guess = crate::csv::decode_windows_1252(bytes);
-    let column = file.plan.as_ref().and_then(|p| p.columns.get(field).copied().flatten()).and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name));
+    let column = file
+        .plan
+        .as_ref()
+        .and_then(|p| p.columns.get(field).copied().flatten())
+        .and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name));
     let mut d = Diagnostic::new(
         &encoding::INVALID_UTF8,
         format!("Field {} is not valid UTF-8; read as Windows-1252 it says \"{guess}\"", field + 1),

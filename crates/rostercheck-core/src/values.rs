@@ -16,7 +16,12 @@ pub struct Finding {
 
 impl Finding {
     fn new(rule: &'static Rule, message: String, help: impl Into<String>) -> Finding {
-        Finding { rule, severity: rule.severity, message, help: help.into() }
+        Finding {
+            rule,
+            severity: rule.severity,
+            message,
+            help: help.into(),
+        }
     }
 
     fn severity(mut self, severity: Severity) -> Finding {
@@ -103,7 +108,10 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                 out.push(Finding::new(
                     &rules::LIST_FORMAT,
                     format!("`{name}` items are separated by `{sep}` instead of commas"),
-                    format!("write the items separated by commas inside one quoted field, e.g. \"{}\"", value.replace(sep, ",")),
+                    format!(
+                        "write the items separated by commas inside one quoted field, e.g. \"{}\"",
+                        value.replace(sep, ",")
+                    ),
                 ));
                 return;
             }
@@ -134,7 +142,9 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
             let ok = trimmed.len() > 2
                 && trimmed.starts_with('{')
                 && trimmed.ends_with('}')
-                && trimmed[1..trimmed.len() - 1].split_once(':').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+                && trimmed[1..trimmed.len() - 1]
+                    .split_once(':')
+                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
             if !ok {
                 out.push(Finding::new(
                     &rules::LIST_FORMAT,
@@ -160,7 +170,9 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
 pub fn is_guid(value: &str) -> bool {
     !value.is_empty()
         && value.len() < 256
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b'@'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b'@'))
 }
 
 fn check_guid(name: &str, value: &str) -> Option<Finding> {
@@ -173,18 +185,26 @@ fn check_guid(name: &str, value: &str) -> Option<Finding> {
     if value.len() >= 256 {
         return Some(Finding::new(
             &rules::INVALID_SOURCED_ID,
-            format!("`{name}` is {} characters long; identifiers must be shorter than 256", value.chars().count()),
+            format!(
+                "`{name}` is {} characters long; identifiers must be shorter than 256",
+                value.chars().count()
+            ),
             "use a shorter identifier",
         ));
     }
     let bad: String = {
         let mut seen = Vec::new();
         for c in value.chars() {
-            if !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@')) && !seen.contains(&c) {
+            let allowed = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@');
+            if !allowed && !seen.contains(&c)
+            {
                 seen.push(c);
             }
         }
-        seen.iter().map(|c| describe_char(*c)).collect::<Vec<_>>().join(", ")
+        seen.iter()
+            .map(|c| describe_char(*c))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     Some(Finding::new(
         &rules::INVALID_SOURCED_ID,
@@ -221,7 +241,12 @@ fn check_scientific(name: &str, value: &str) -> Option<Finding> {
     })
 }
 
-pub fn check_enum(name: &str, vocab: &Vocab, extensible: Extensible, value: &str) -> Option<Finding> {
+pub fn check_enum(
+    name: &str,
+    vocab: &Vocab,
+    extensible: Extensible,
+    value: &str,
+) -> Option<Finding> {
     if vocab.contains(value) {
         return None;
     }
@@ -256,11 +281,17 @@ pub fn check_enum(name: &str, vocab: &Vocab, extensible: Extensible, value: &str
     if let Some(exact) = vocab.case_insensitive_match(value) {
         return Some(Finding::new(
             &rules::INVALID_ENUM,
-            format!("\"{value}\" is not a valid `{name}`: values are case-sensitive, write `{exact}`"),
+            format!(
+                "\"{value}\" is not a valid `{name}`: values are case-sensitive, write `{exact}`"
+            ),
             format!("use one of: {allowed} (exactly as written)"),
         ));
     }
-    let ext = if extensible == Extensible::Yes { ", or a custom value starting with ext:" } else { "" };
+    let ext = if extensible == Extensible::Yes {
+        ", or a custom value starting with ext:"
+    } else {
+        ""
+    };
     Some(Finding::new(
         &rules::INVALID_ENUM,
         format!("\"{value}\" is not a valid `{name}`"),
@@ -273,9 +304,17 @@ fn check_grade(name: &str, value: &str, version: Version) -> Option<Finding> {
     if spec.grades.contains(value) {
         return None;
     }
-    let severity = if spec.grades_normative { Severity::Error } else { Severity::Warning };
+    let severity = if spec.grades_normative {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     let list = "IT, PR, PK, TK, KG, 01–13, PS, UG, Other";
-    let finding = if let Some(n) = value.parse::<u8>().ok().filter(|n| (1..=9).contains(n) && value.len() == 1) {
+    let finding = if let Some(n) = value
+        .parse::<u8>()
+        .ok()
+        .filter(|n| (1..=9).contains(n) && value.len() == 1)
+    {
         Finding::new(
             &rules::INVALID_GRADE,
             format!("Excel removed the leading zero: grade `{value}` should be `0{n}`"),
@@ -328,25 +367,37 @@ fn check_boolean(name: &str, value: &str) -> Option<Finding> {
 }
 
 fn check_float(name: &str, value: &str) -> Option<Finding> {
-    let ok = value.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    let ok = value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && value.bytes().any(|b| b.is_ascii_digit())
         && value.parse::<f64>().is_ok();
     (!ok).then(|| number_finding(name, value, "a number such as 85 or 92.5"))
 }
 
 fn check_integer(name: &str, value: &str) -> Option<Finding> {
-    value.parse::<i64>().is_err().then(|| number_finding(name, value, "a whole number such as 80"))
+    value
+        .parse::<i64>()
+        .is_err()
+        .then(|| number_finding(name, value, "a whole number such as 80"))
 }
 
 fn number_finding(name: &str, value: &str, expected: &str) -> Finding {
     let hint = if value.ends_with('%') {
         format!("write {} without the % sign", value.trim_end_matches('%'))
     } else if value.contains(',') && value.replace(',', ".").parse::<f64>().is_ok() {
-        format!("use a dot as the decimal separator: {}", value.replace(',', "."))
+        format!(
+            "use a dot as the decimal separator: {}",
+            value.replace(',', ".")
+        )
     } else {
         format!("write {expected}")
     };
-    Finding::new(&rules::INVALID_NUMBER, format!("\"{value}\" is not a number in `{name}`"), hint)
+    Finding::new(
+        &rules::INVALID_NUMBER,
+        format!("\"{value}\" is not a number in `{name}`"),
+        hint,
+    )
 }
 
 /// Parses `YYYY-MM-DD`, returning (year, month, day) of a real calendar date.
@@ -357,16 +408,23 @@ pub fn parse_date(value: &str) -> Option<(u32, u32, u32)> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let s = &value[r];
-        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok()).flatten()
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
 }
 
+fn is_leap(year: u32) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if is_leap(year) => 29,
         2 => 28,
         _ => 31,
     }
@@ -375,16 +433,30 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Explains a value that is not `YYYY-MM-DD`: US dates, two-digit years, Excel serials.
 fn date_hint(value: &str) -> String {
     let parts: Vec<&str> = value.split(['/', '.']).collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         let (a, b, c) = (parts[0], parts[1], parts[2]);
         if a.len() == 4 {
             return format!("use dashes: {a}-{:0>2}-{:0>2}", b, c);
         }
-        let year = if c.len() == 2 { format!("20{c}") } else { c.to_owned() };
-        let two_digit = if c.len() == 2 { " and has a two-digit year" } else { "" };
+        let year = if c.len() == 2 {
+            format!("20{c}")
+        } else {
+            c.to_owned()
+        };
+        let two_digit = if c.len() == 2 {
+            " and has a two-digit year"
+        } else {
+            ""
+        };
         let (first, second): (u32, u32) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
         return if first > 12 && second <= 12 {
-            format!("this looks like day/month/year{two_digit}; write {year}-{second:02}-{first:02}")
+            format!(
+                "this looks like day/month/year{two_digit}; write {year}-{second:02}-{first:02}"
+            )
         } else {
             format!("this looks like a US month/day/year date{two_digit}; write {year}-{first:02}-{second:02}")
         };
@@ -413,7 +485,11 @@ fn loose_ymd(value: &str) -> Option<(u32, u32, u32)> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    Some((value[0..4].parse().ok()?, value[5..7].parse().ok()?, value[8..10].parse().ok()?))
+    Some((
+        value[0..4].parse().ok()?,
+        value[5..7].parse().ok()?,
+        value[8..10].parse().ok()?,
+    ))
 }
 
 /// Excel's day numbers count from 1899-12-30 (for serials after its 1900 leap-year bug).
@@ -424,7 +500,11 @@ fn excel_serial_to_date(serial: u32) -> Option<String> {
     }
     let mut year = 1900u32;
     loop {
-        let len = if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 { 366 } else { 365 };
+        let len = if is_leap(year) {
+            366
+        } else {
+            365
+        };
         if days < len {
             break;
         }
@@ -453,7 +533,11 @@ fn check_date(name: &str, value: &str) -> Option<Finding> {
 /// Exactly `YYYY-MM-DDTHH:MM:SS.sssZ`, the 1.2.1 form.
 fn is_exact_datetime(value: &str) -> bool {
     let b = value.as_bytes();
-    b.len() == 24 && b[10] == b'T' && b[19] == b'.' && b[23] == b'Z' && valid_time(&value[11..19])
+    b.len() == 24
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && b[23] == b'Z'
+        && valid_time(&value[11..19])
         && b[20..23].iter().all(u8::is_ascii_digit)
         && parse_date(&value[..10]).is_some()
 }
@@ -465,7 +549,9 @@ fn valid_time(hms: &str) -> bool {
     }
     let n = |r: std::ops::Range<usize>| hms[r].parse::<u32>().ok().filter(|_| b.len() == 8);
     matches!((n(0..2), n(3..5), n(6..8)), (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60)
-        && b.iter().enumerate().all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
 }
 
 fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> {
@@ -473,15 +559,25 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
         return None;
     }
     let invalid = |help: String| {
-        Some(Finding::new(&rules::INVALID_DATETIME, format!("\"{value}\" is not a valid date-time in `{name}`"), help))
+        Some(Finding::new(
+            &rules::INVALID_DATETIME,
+            format!("\"{value}\" is not a valid date-time in `{name}`"),
+            help,
+        ))
     };
     let example = "write YYYY-MM-DDTHH:MM:SS.sssZ in UTC, e.g. 2025-08-01T12:00:00.000Z";
     if parse_date(value).is_some() {
-        return invalid(format!("a date-time needs a time and the UTC zone: write {value}T00:00:00.000Z"));
+        return invalid(format!(
+            "a date-time needs a time and the UTC zone: write {value}T00:00:00.000Z"
+        ));
     }
     if value.len() < 20 || value.as_bytes()[10] != b'T' || parse_date(&value[..10]).is_none() {
         let hint = date_hint(value.split([' ', 'T']).next().unwrap_or(value));
-        return invalid(if hint.starts_with("write the date") { example.to_owned() } else { format!("{hint}; {example}") });
+        return invalid(if hint.starts_with("write the date") {
+            example.to_owned()
+        } else {
+            format!("{hint}; {example}")
+        });
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
     let rest = &value[11..];
@@ -519,10 +615,17 @@ fn check_year(name: &str, value: &str) -> Option<Finding> {
         Some((_, end)) if end.len() == 2 && end.bytes().all(|b| b.is_ascii_digit()) => {
             format!("write one four-digit year, the year in which the school year ends: 20{end}")
         }
-        _ if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) => format!("write four digits: 20{value}"),
-        _ => "write the four-digit year in which the school year ends, e.g. 2026 for 2025–26".to_owned(),
+        _ if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("write four digits: 20{value}")
+        }
+        _ => "write the four-digit year in which the school year ends, e.g. 2026 for 2025–26"
+            .to_owned(),
     };
-    Some(Finding::new(&rules::INVALID_YEAR, format!("\"{value}\" is not a valid year in `{name}`"), help))
+    Some(Finding::new(
+        &rules::INVALID_YEAR,
+        format!("\"{value}\" is not a valid year in `{name}`"),
+        help,
+    ))
 }
 
 #[cfg(test)]
@@ -535,7 +638,12 @@ mod tests {
         &f.columns[f.column_index(name).unwrap()]
     }
 
-    fn codes(version: Version, file: FileKind, name: &str, value: &str) -> Vec<(&'static str, Severity)> {
+    fn codes(
+        version: Version,
+        file: FileKind,
+        name: &str,
+        value: &str,
+    ) -> Vec<(&'static str, Severity)> {
         let mut out = Vec::new();
         check(column(version, file, name), value, version, &mut out);
         out.iter().map(|f| (f.rule.code, f.severity)).collect()
@@ -544,7 +652,10 @@ mod tests {
     fn messages(version: Version, file: FileKind, name: &str, value: &str) -> String {
         let mut out = Vec::new();
         check(column(version, file, name), value, version, &mut out);
-        out.iter().map(|f| format!("{} | {}", f.message, f.help)).collect::<Vec<_>>().join("\n")
+        out.iter()
+            .map(|f| format!("{} | {}", f.message, f.help))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     use FileKind::*;
@@ -556,7 +667,10 @@ mod tests {
         assert_eq!(codes(V1_1, Users, "sourcedId", "stu 1001")[0].0, "OR302");
         assert!(messages(V1_1, Users, "sourcedId", "stu 1001").contains("a space"));
         assert_eq!(codes(V1_1, Users, "sourcedId", "1.23457E+11")[0].0, "OR310");
-        assert_eq!(codes(V1_1, Users, "sourcedId", &"x".repeat(256))[0].0, "OR302");
+        assert_eq!(
+            codes(V1_1, Users, "sourcedId", &"x".repeat(256))[0].0,
+            "OR302"
+        );
         assert_eq!(codes(V1_1, Users, "identifier", "4.5E+15")[0].0, "OR310");
     }
 
@@ -565,18 +679,30 @@ mod tests {
         assert!(codes(V1_2, Classes, "classType", "scheduled").is_empty());
         assert!(codes(V1_2, Classes, "classType", "ext:lab").is_empty());
         assert!(messages(V1_2, Classes, "classType", "Scheduled").contains("write `scheduled`"));
-        assert_eq!(codes(V1_1, Classes, "classType", "ext:lab"), vec![("OR313", Severity::Warning)]);
+        assert_eq!(
+            codes(V1_1, Classes, "classType", "ext:lab"),
+            vec![("OR313", Severity::Warning)]
+        );
         assert!(messages(V1_1, Users, "status", "inactive").contains("deprecated"));
         assert_eq!(codes(V1_2, Roles, "roleType", "ext:x")[0].0, "OR303");
         assert!(codes(V1_2, Resources, "roles", "teacher,student").is_empty());
-        assert_eq!(codes(V1_2, Resources, "roles", "teacher,pupil")[0].0, "OR303");
+        assert_eq!(
+            codes(V1_2, Resources, "roles", "teacher,pupil")[0].0,
+            "OR303"
+        );
     }
 
     #[test]
     fn grades() {
         assert!(codes(V1_1, Users, "grades", "09").is_empty());
-        assert_eq!(codes(V1_1, Users, "grades", "9"), vec![("OR309", Severity::Error)]);
-        assert_eq!(codes(V1_2, Users, "grades", "9"), vec![("OR309", Severity::Warning)]);
+        assert_eq!(
+            codes(V1_1, Users, "grades", "9"),
+            vec![("OR309", Severity::Error)]
+        );
+        assert_eq!(
+            codes(V1_2, Users, "grades", "9"),
+            vec![("OR309", Severity::Warning)]
+        );
         assert!(messages(V1_1, Classes, "grades", "9").contains("should be `09`"));
         assert!(messages(V1_1, Classes, "grades", "K").contains("KG"));
         assert!(codes(V1_1, Classes, "grades", "09,10").is_empty());
@@ -587,26 +713,60 @@ mod tests {
     #[test]
     fn dates() {
         assert!(codes(V1_1, AcademicSessions, "startDate", "2024-02-29").is_empty());
-        assert_eq!(codes(V1_1, AcademicSessions, "startDate", "2025-02-29")[0].0, "OR304");
-        assert!(messages(V1_1, AcademicSessions, "startDate", "2025-02-30").contains("not a day on the calendar"));
-        assert!(messages(V1_1, AcademicSessions, "startDate", "8/15/2025").contains("write 2025-08-15"));
+        assert_eq!(
+            codes(V1_1, AcademicSessions, "startDate", "2025-02-29")[0].0,
+            "OR304"
+        );
+        assert!(messages(V1_1, AcademicSessions, "startDate", "2025-02-30")
+            .contains("not a day on the calendar"));
+        assert!(
+            messages(V1_1, AcademicSessions, "startDate", "8/15/2025").contains("write 2025-08-15")
+        );
         assert!(messages(V1_1, AcademicSessions, "startDate", "8/15/25").contains("two-digit year"));
-        assert!(messages(V1_1, AcademicSessions, "startDate", "1/05/2023").contains("month/day/year"));
-        assert!(messages(V1_1, AcademicSessions, "startDate", "25/05/2023").contains("day/month/year; write 2023-05-25"));
-        assert!(messages(V1_1, AcademicSessions, "startDate", "45884").contains("Excel serial"), "{}", messages(V1_1, AcademicSessions, "startDate", "45884"));
+        assert!(
+            messages(V1_1, AcademicSessions, "startDate", "1/05/2023").contains("month/day/year")
+        );
+        assert!(messages(V1_1, AcademicSessions, "startDate", "25/05/2023")
+            .contains("day/month/year; write 2023-05-25"));
+        assert!(
+            messages(V1_1, AcademicSessions, "startDate", "45884").contains("Excel serial"),
+            "{}",
+            messages(V1_1, AcademicSessions, "startDate", "45884")
+        );
         assert!(messages(V1_1, AcademicSessions, "startDate", "45884").contains("2025-08-15"));
-        assert!(messages(V1_1, Enrollments, "beginDate", "2022-09-01T00:00:00.0000000+10:00").contains("date only"));
+        assert!(messages(
+            V1_1,
+            Enrollments,
+            "beginDate",
+            "2022-09-01T00:00:00.0000000+10:00"
+        )
+        .contains("date only"));
     }
 
     #[test]
     fn datetimes() {
         assert!(codes(V1_2, Users, "dateLastModified", "2025-08-01T12:00:00.000Z").is_empty());
         assert!(codes(V1_1, Users, "dateLastModified", "2025-08-01T12:00:00Z").is_empty());
-        assert_eq!(codes(V1_2, Users, "dateLastModified", "2025-08-01T12:00:00Z"), vec![("OR314", Severity::Warning)]);
-        assert_eq!(codes(V1_1, Users, "dateLastModified", "2025-08-01")[0].0, "OR305");
-        assert_eq!(codes(V1_1, Users, "dateLastModified", "2025-08-01T12:00:00")[0].0, "OR305");
-        assert_eq!(codes(V1_1, Users, "dateLastModified", "2025-08-01T12:00:00+02:00")[0].0, "OR305");
-        assert_eq!(codes(V1_1, Users, "dateLastModified", "2025-08-01T25:00:00Z")[0].0, "OR305");
+        assert_eq!(
+            codes(V1_2, Users, "dateLastModified", "2025-08-01T12:00:00Z"),
+            vec![("OR314", Severity::Warning)]
+        );
+        assert_eq!(
+            codes(V1_1, Users, "dateLastModified", "2025-08-01")[0].0,
+            "OR305"
+        );
+        assert_eq!(
+            codes(V1_1, Users, "dateLastModified", "2025-08-01T12:00:00")[0].0,
+            "OR305"
+        );
+        assert_eq!(
+            codes(V1_1, Users, "dateLastModified", "2025-08-01T12:00:00+02:00")[0].0,
+            "OR305"
+        );
+        assert_eq!(
+            codes(V1_1, Users, "dateLastModified", "2025-08-01T25:00:00Z")[0].0,
+            "OR305"
+        );
         assert!(messages(V1_1, Users, "dateLastModified", "1/05/2023").contains("2023-01-05"));
     }
 

@@ -32,7 +32,12 @@ pub fn load_dir(dir: &Path) -> Package {
     files.sort();
     files
         .into_iter()
-        .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                std::fs::read(&p).expect("read"),
+            )
+        })
         .collect()
 }
 
@@ -104,9 +109,15 @@ pub fn apply(base: &Package, ops: &[&str]) -> Package {
         }
         let (verb, rest) = op.split_once(' ').unwrap_or((op, ""));
         let line_op = |rest: &str| -> (String, usize, Vec<u8>) {
-            let (head, text) = rest.split_once(": ").map_or((rest.trim_end_matches(':'), ""), |(h, t)| (h, t));
+            let (head, text) = rest
+                .split_once(": ")
+                .map_or((rest.trim_end_matches(':'), ""), |(h, t)| (h, t));
             let (file, n) = head.split_once(" line ").expect("FILE line N");
-            (file.to_owned(), n.trim().parse().expect("line number"), unescape(text))
+            (
+                file.to_owned(),
+                n.trim().parse().expect("line number"),
+                unescape(text),
+            )
         };
         match verb {
             "replace" | "insert" => {
@@ -171,7 +182,9 @@ pub fn apply(base: &Package, ops: &[&str]) -> Package {
                 pkg.push((name, content));
             }
             "bytes" => {
-                let (name, text) = rest.split_once(": ").unwrap_or((rest.trim_end_matches(':'), ""));
+                let (name, text) = rest
+                    .split_once(": ")
+                    .unwrap_or((rest.trim_end_matches(':'), ""));
                 pkg.retain(|(n, _)| n != name);
                 pkg.push((name.to_owned(), unescape(text)));
             }
@@ -193,10 +206,16 @@ pub fn base(version: &str) -> Package {
 
 pub fn load_fixture(path: &Path) -> Fixture {
     let text = std::fs::read_to_string(path).expect("fixture");
-    let code = path.file_stem().expect("stem").to_string_lossy().into_owned();
+    let code = path
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .into_owned();
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let first = lines.next().expect("base line");
-    let version = first.strip_prefix("base ").unwrap_or_else(|| panic!("{code}: first line must be `base 1.1|1.2`"));
+    let version = first
+        .strip_prefix("base ")
+        .unwrap_or_else(|| panic!("{code}: first line must be `base 1.1|1.2`"));
     let base = base(version.trim());
     let mut invalid = Vec::new();
     let mut valid = Vec::new();
@@ -206,10 +225,17 @@ pub fn load_fixture(path: &Path) -> Fixture {
         match l.trim() {
             "invalid:" => section = Some(&mut invalid),
             "valid:" => section = Some(&mut valid),
-            _ => section.as_mut().unwrap_or_else(|| panic!("{code}: operation before a section")).push(l),
+            _ => section
+                .as_mut()
+                .unwrap_or_else(|| panic!("{code}: operation before a section"))
+                .push(l),
         }
     }
-    Fixture { code, invalid: apply(&base, &invalid), valid: apply(&base, &valid) }
+    Fixture {
+        code,
+        invalid: apply(&base, &invalid),
+        valid: apply(&base, &valid),
+    }
 }
 
 pub fn run(pkg: &Package, chunk: usize) -> Report {
@@ -229,7 +255,21 @@ pub fn describe(d: &Diagnostic) -> String {
     if let Some(c) = d.column {
         at.push_str(&format!(":{c}"));
     }
-    let field = d.field.as_deref().map(|f| format!(" `{f}`")).unwrap_or_default();
-    let value = d.value.as_deref().map(|v| format!(" {v:?}")).unwrap_or_default();
-    format!("{} {} {at}{field}{value}\n  {}\n  fix: {}", d.code, d.severity.as_str(), d.message, d.help)
+    let field = d
+        .field
+        .as_deref()
+        .map(|f| format!(" `{f}`"))
+        .unwrap_or_default();
+    let value = d
+        .value
+        .as_deref()
+        .map(|v| format!(" {v:?}"))
+        .unwrap_or_default();
+    format!(
+        "{} {} {at}{field}{value}\n  {}\n  fix: {}",
+        d.code,
+        d.severity.as_str(),
+        d.message,
+        d.help
+    )
 }

@@ -28,8 +28,15 @@ fn base_packages_are_clean() {
 
 #[test]
 fn every_rule_has_a_fixture() {
-    let have: Vec<String> = fixture_paths().iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
-    let missing: Vec<&str> = ALL.iter().map(|r| r.code).filter(|c| !have.iter().any(|h| h == c)).collect();
+    let have: Vec<String> = fixture_paths()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let missing: Vec<&str> = ALL
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !have.iter().any(|h| h == c))
+        .collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
     for h in &have {
         assert!(ALL.iter().any(|r| r.code == h), "fixture {h} names no rule");
@@ -44,16 +51,34 @@ fn invalid_fixtures_fire_their_rule_and_valid_ones_do_not() {
         let invalid = run(&f.invalid, 0);
         if !invalid.diagnostics.iter().any(|d| d.code == f.code) {
             let got: Vec<_> = invalid.diagnostics.iter().map(describe).collect();
-            failures.push(format!("{}: invalid fixture does not fire it; got:\n{}", f.code, got.join("\n")));
+            failures.push(format!(
+                "{}: invalid fixture does not fire it; got:\n{}",
+                f.code,
+                got.join("\n")
+            ));
         }
         let valid = run(&f.valid, 0);
-        let fired: Vec<_> = valid.diagnostics.iter().filter(|d| d.code == f.code).map(describe).collect();
+        let fired: Vec<_> = valid
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == f.code)
+            .map(describe)
+            .collect();
         if !fired.is_empty() {
-            failures.push(format!("{}: valid fixture fires it:\n{}", f.code, fired.join("\n")));
+            failures.push(format!(
+                "{}: valid fixture fires it:\n{}",
+                f.code,
+                fired.join("\n")
+            ));
         }
         insta::assert_snapshot!(
             f.code.clone(),
-            invalid.diagnostics.iter().map(describe).collect::<Vec<_>>().join("\n")
+            invalid
+                .diagnostics
+                .iter()
+                .map(describe)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -67,7 +92,11 @@ fn findings_do_not_depend_on_chunk_boundaries() {
             let whole = run(pkg, 0);
             for chunk in [1, 2, 7, 64, 4096] {
                 let chunked = run(pkg, chunk);
-                assert_eq!(chunked.diagnostics, whole.diagnostics, "{} at chunk size {chunk}", f.code);
+                assert_eq!(
+                    chunked.diagnostics, whole.diagnostics,
+                    "{} at chunk size {chunk}",
+                    f.code
+                );
             }
         }
     }

@@ -116,9 +116,11 @@ impl RecordReader {
     }
 
     fn step(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
-        let (result, nin, nout, nend) =
-            self.parser
-                .read_record(input, &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+        let (result, nin, nout, nend) = self.parser.read_record(
+            input,
+            &mut self.out[self.out_len..],
+            &mut self.ends[self.ends_len..],
+        );
         self.track(&input[..nin], on_event);
         self.out_len += nout;
         self.ends_len += nend;
@@ -142,7 +144,9 @@ impl RecordReader {
     fn track(&mut self, consumed: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
         let mut rest = consumed;
         while self.in_prefix {
-            let Some((&b, tail)) = rest.split_first() else { return };
+            let Some((&b, tail)) = rest.split_first() else {
+                return;
+            };
             match b {
                 b'\n' => {
                     if !self.prev_cr {
@@ -184,7 +188,11 @@ impl RecordReader {
         // arrives with the next record's prefix). At the end of the file there may be none.
         let terminator = self.last_byte.filter(|b| *b == b'\n' || *b == b'\r');
         self.prev_cr = terminator == Some(b'\r');
-        let end_line = if terminator == Some(b'\n') { self.line - 1 } else { self.line };
+        let end_line = if terminator == Some(b'\n') {
+            self.line - 1
+        } else {
+            self.line
+        };
         let mut raw_end = self.raw.len();
         if self.raw_complete && terminator.is_some() {
             raw_end -= 1;
@@ -227,7 +235,9 @@ mod tests {
             Event::Record(r) => seen.push(Seen::Rec(
                 r.line,
                 r.end_line,
-                r.fields().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                r.fields()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
                 String::from_utf8_lossy(r.raw).into_owned(),
             )),
             Event::BlankLine(l) => seen.push(Seen::Blank(l)),

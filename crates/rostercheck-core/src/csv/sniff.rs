@@ -7,7 +7,9 @@ pub const SNIFF_LEN: usize = 8;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sniffed {
     /// Text to parse as CSV; `bom` is true when a UTF-8 BOM starts the file (skip 3 bytes).
-    Text { bom: bool },
+    Text {
+        bom: bool,
+    },
     Utf16,
     /// A binary format, named for the message.
     Binary(&'static str),
@@ -17,7 +19,10 @@ pub enum Sniffed {
 pub fn sniff(prefix: &[u8]) -> Sniffed {
     const SIGNATURES: &[(&[u8], &str)] = &[
         (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old Excel workbook (.xls)"),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "an old Excel workbook (.xls)",
+        ),
         (b"%PDF", "a PDF document"),
         (b"\x89PNG", "a PNG image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),
@@ -34,21 +39,29 @@ pub fn sniff(prefix: &[u8]) -> Sniffed {
     }
     // UTF-16 without a BOM: ASCII letters alternate with zero bytes.
     if prefix.len() >= 4 {
-        let zeros_odd = prefix.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let zeros_odd = prefix
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
         let zeros_even = prefix.iter().step_by(2).filter(|b| **b == 0).count();
         let half = prefix.len() / 2;
         if (zeros_odd == half && zeros_even == 0) || (zeros_even == half && zeros_odd == 0) {
             return Sniffed::Utf16;
         }
     }
-    Sniffed::Text { bom: prefix.starts_with(b"\xEF\xBB\xBF") }
+    Sniffed::Text {
+        bom: prefix.starts_with(b"\xEF\xBB\xBF"),
+    }
 }
 
 /// Decodes bytes as Windows-1252 (what Excel's plain "CSV" save writes in the US).
 pub fn decode_windows_1252(bytes: &[u8]) -> String {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
     ];
     bytes
         .iter()
@@ -69,7 +82,9 @@ mod tests {
         assert_eq!(sniff(b"\xEF\xBB\xBFsource"), Sniffed::Text { bom: true });
         assert_eq!(sniff(b"\xFF\xFEs\0o\0u\0"), Sniffed::Utf16);
         assert_eq!(sniff(b"s\0o\0u\0r\0"), Sniffed::Utf16);
-        assert!(matches!(sniff(b"PK\x03\x04\x14\0\x06\0"), Sniffed::Binary(w) if w.contains("xlsx")));
+        assert!(
+            matches!(sniff(b"PK\x03\x04\x14\0\x06\0"), Sniffed::Binary(w) if w.contains("xlsx"))
+        );
         assert!(matches!(sniff(b"%PDF-1.7"), Sniffed::Binary(_)));
         assert_eq!(sniff(b""), Sniffed::Text { bom: false });
     }

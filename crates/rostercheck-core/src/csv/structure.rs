@@ -56,8 +56,17 @@ mod tests {
 
     #[test]
     fn stray_and_unterminated() {
-        assert_eq!(scan_quotes(br#"a,Dwayne "Rock" J,c"#), Some(QuoteProblem::Stray { field: 1 }));
-        assert_eq!(scan_quotes(br#"a,"Smith"Jr,c"#), Some(QuoteProblem::Stray { field: 1 }));
-        assert_eq!(scan_quotes(br#"a,b,"open"#), Some(QuoteProblem::Unterminated { field: 2 }));
+        assert_eq!(
+            scan_quotes(br#"a,Dwayne "Rock" J,c"#),
+            Some(QuoteProblem::Stray { field: 1 })
+        );
+        assert_eq!(
+            scan_quotes(br#"a,"Smith"Jr,c"#),
+            Some(QuoteProblem::Stray { field: 1 })
+        );
+        assert_eq!(
+            scan_quotes(br#"a,b,"open"#),
+            Some(QuoteProblem::Unterminated { field: 2 })
+        );
     }
 }

@@ -23,7 +23,10 @@ struct Json<'a> {
 
 pub fn render(report: &Report) -> String {
     let json = Json {
-        tool: Tool { name: "rostercheck", version: crate::VERSION },
+        tool: Tool {
+            name: "rostercheck",
+            version: crate::VERSION,
+        },
         package: report.package.as_ref(),
         summary: &report.summary,
         diagnostics: &report.diagnostics,

@@ -66,14 +66,27 @@ pub fn render(report: &Report, style: &Style) -> String {
         }
     }
     for section in sections {
-        let items: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.file == section).collect();
-        let info = section.as_ref().and_then(|name| report.package.as_ref()?.files.iter().find(|f| &f.name == name));
+        let items: Vec<&Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == section)
+            .collect();
+        let info = section.as_ref().and_then(|name| {
+            report
+                .package
+                .as_ref()?
+                .files
+                .iter()
+                .find(|f| &f.name == name)
+        });
         let count = |s: Severity| items.iter().filter(|d| d.severity == s).count() as u64;
         let title = match (&section, info) {
             (None, _) if items.is_empty() => continue,
             (None, _) => "Package".to_owned(),
             (Some(name), Some(f)) => {
-                let mode = f.mode.map_or(String::new(), |m| format!(", {}", m.as_str()));
+                let mode = f
+                    .mode
+                    .map_or(String::new(), |m| format!(", {}", m.as_str()));
                 format!("{name} ({}{mode})", plural(f.rows, "row"))
             }
             (Some(name), None) => name.clone(),
@@ -82,7 +95,11 @@ pub fn render(report: &Report, style: &Style) -> String {
             style.paint("32", "no problems")
         } else {
             let mut parts = Vec::new();
-            for (s, w) in [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")] {
+            for (s, w) in [
+                (Severity::Error, "error"),
+                (Severity::Warning, "warning"),
+                (Severity::Info, "info"),
+            ] {
                 let n = count(s);
                 if n > 0 {
                     parts.push(plural(n, w));
@@ -102,9 +119,17 @@ pub fn render(report: &Report, style: &Style) -> String {
         for (_, code) in codes {
             let group: Vec<&&Diagnostic> = items.iter().filter(|d| d.code == code).collect();
             let first = group[0];
-            let total = report.totals.get(&(section.clone(), code)).copied().unwrap_or(group.len() as u64);
+            let total = report
+                .totals
+                .get(&(section.clone(), code))
+                .copied()
+                .unwrap_or(group.len() as u64);
             let rule = crate::rules::find(code);
-            let times = if total > 1 { format!(" ×{total}") } else { String::new() };
+            let times = if total > 1 {
+                format!(" ×{total}")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
                 "  {}[{code}] {}{times}: {}",
@@ -123,13 +148,35 @@ pub fn render(report: &Report, style: &Style) -> String {
                 if let Some(f) = &d.field {
                     place.push(format!("`{f}`"));
                 }
-                let place = if place.is_empty() { String::new() } else { format!("{}: ", place.join(", ")) };
+                let place = if place.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", place.join(", "))
+                };
                 let _ = writeln!(out, "    {}{}", style.paint("2", &place), d.message);
                 let _ = writeln!(out, "      {} {}", style.paint("36", "fix:"), d.help);
             }
             if total > EXAMPLES as u64 {
-                let lines: Vec<String> = group.iter().skip(EXAMPLES).take(8).filter_map(|d| d.line).map(|l| l.to_string()).collect();
-                let at = if lines.is_empty() { String::new() } else { format!(" (lines {}{})", lines.join(", "), if total > EXAMPLES as u64 + 8 { ", …" } else { "" }) };
+                let lines: Vec<String> = group
+                    .iter()
+                    .skip(EXAMPLES)
+                    .take(8)
+                    .filter_map(|d| d.line)
+                    .map(|l| l.to_string())
+                    .collect();
+                let at = if lines.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (lines {}{})",
+                        lines.join(", "),
+                        if total > EXAMPLES as u64 + 8 {
+                            ", …"
+                        } else {
+                            ""
+                        }
+                    )
+                };
                 let _ = writeln!(out, "    … and {} more{at}", total - EXAMPLES as u64);
             }
         }
@@ -148,7 +195,11 @@ pub fn render(report: &Report, style: &Style) -> String {
         plural(s.infos, "info")
     );
     if s.omitted > 0 {
-        let _ = writeln!(out, "({} more findings are counted but not listed; see --max-per-rule.)", s.omitted);
+        let _ = writeln!(
+            out,
+            "({} more findings are counted but not listed; see --max-per-rule.)",
+            s.omitted
+        );
     }
     out
 }

@@ -123,11 +123,20 @@ mod tests {
     #[test]
     fn codes_are_unique_sorted_and_well_formed() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} then {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} then {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for r in ALL {
             assert!(r.code.len() == 5 && r.code.starts_with("OR"), "{}", r.code);
-            assert!(r.code[2..].bytes().all(|b| b.is_ascii_digit()), "{}", r.code);
+            assert!(
+                r.code[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                r.code
+            );
         }
     }
 
@@ -139,7 +148,9 @@ mod tests {
         assert_eq!(names.len(), ALL.len());
         for r in ALL {
             assert!(
-                r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                r.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 r.name
             );
@@ -160,7 +171,11 @@ mod tests {
             ] {
                 assert!(text.trim().len() >= 10, "{} has no {heading}", r.code);
             }
-            assert!(!r.summary.ends_with('.'), "{}: summaries are fragments", r.code);
+            assert!(
+                !r.summary.ends_with('.'),
+                "{}: summaries are fragments",
+                r.code
+            );
         }
     }
 
@@ -171,10 +186,19 @@ mod tests {
                 assert!(r.code.starts_with(prefix), "{} not in {prefix}", r.code);
             }
         };
-        family(&[&package::MISSING_MANIFEST, &package::DUPLICATE_FILE], "OR0");
+        family(
+            &[&package::MISSING_MANIFEST, &package::DUPLICATE_FILE],
+            "OR0",
+        );
         family(&[&encoding::INVALID_UTF8, &encoding::EMPTY_FILE], "OR1");
         family(&[&header::MISSING_COLUMN, &header::NOT_ONEROSTER], "OR2");
-        family(&[&value::REQUIRED_VALUE_MISSING, &value::SUBJECT_CODES_MISMATCH], "OR3");
+        family(
+            &[
+                &value::REQUIRED_VALUE_MISSING,
+                &value::SUBJECT_CODES_MISMATCH,
+            ],
+            "OR3",
+        );
         family(&[&record::DUPLICATE_SOURCED_ID], "OR4");
         family(&[&reference::UNRESOLVED_REFERENCE], "OR5");
         family(&[&quality::STUDENT_WITHOUT_ENROLLMENT], "OR6");

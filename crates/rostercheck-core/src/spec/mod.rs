@@ -73,7 +73,10 @@ pub enum ValueType {
 
 impl ValueType {
     pub fn is_list(self) -> bool {
-        matches!(self, ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList)
+        matches!(
+            self,
+            ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList
+        )
     }
 }
 
@@ -109,7 +112,10 @@ impl Vocab {
 
     /// The vocabulary value equal to `value` ignoring case (`Scheduled` → `scheduled`).
     pub fn case_insensitive_match(&self, value: &str) -> Option<&'static str> {
-        self.values.iter().copied().find(|v| v.eq_ignore_ascii_case(value))
+        self.values
+            .iter()
+            .copied()
+            .find(|v| v.eq_ignore_ascii_case(value))
     }
 }
 
@@ -182,12 +188,18 @@ impl VersionSpec {
 impl FileKind {
     /// The file kind for an exact file name.
     pub fn from_name(name: &str) -> Option<FileKind> {
-        FileKind::ALL.iter().copied().find(|k| k.file_name() == name)
+        FileKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.file_name() == name)
     }
 
     /// The file kind for a name that differs only in case (`Users.csv`).
     pub fn from_name_ignoring_case(name: &str) -> Option<FileKind> {
-        FileKind::ALL.iter().copied().find(|k| k.file_name().eq_ignore_ascii_case(name))
+        FileKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.file_name().eq_ignore_ascii_case(name))
     }
 
     /// The name without `.csv`, as used in `file.<name>` manifest properties.
@@ -203,8 +215,16 @@ mod tests {
 
     #[test]
     fn users_header_differs_between_versions() {
-        let v11: Vec<_> = VERSION_1_1.file(FileKind::Users).unwrap().header().collect();
-        let v12: Vec<_> = VERSION_1_2.file(FileKind::Users).unwrap().header().collect();
+        let v11: Vec<_> = VERSION_1_1
+            .file(FileKind::Users)
+            .unwrap()
+            .header()
+            .collect();
+        let v12: Vec<_> = VERSION_1_2
+            .file(FileKind::Users)
+            .unwrap()
+            .header()
+            .collect();
         assert!(v11.contains(&"orgSourcedIds"));
         assert!(!v12.contains(&"orgSourcedIds"));
         assert_eq!(VERSION_1_1.files.len(), 13);
