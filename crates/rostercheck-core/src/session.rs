@@ -1664,9 +1664,10 @@ fn invalid_utf8(file: &FileState, record: &Record<'_>, field: usize) -> Diagnost
         .as_ref()
         .and_then(|p| p.columns.get(field).copied().flatten())
         .and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name));
+    let what = column.map_or_else(|| format!("Field {}", field + 1), |c| format!("`{c}`"));
     let mut d = Diagnostic::new(
         &encoding::INVALID_UTF8,
-        format!("Field {} is not valid UTF-8; read as Windows-1252 it says \"{guess}\"", field + 1),
+        format!("{what} is not valid UTF-8; read as Windows-1252 it says \"{guess}\""),
         "the file was probably saved by Excel as plain \"CSV\" (Windows-1252): re-save it as \"CSV UTF-8 (Comma delimited)\" or export it from the SIS as UTF-8",
     )
     .file(&file.name)

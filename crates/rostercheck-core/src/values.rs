@@ -287,6 +287,16 @@ pub fn check_enum(
             format!("use one of: {allowed} (exactly as written)"),
         ));
     }
+    // An abbreviation that starts exactly one allowed value (`M` → `male`).
+    let lower = value.to_ascii_lowercase();
+    let starts: Vec<&str> = vocab.values.iter().copied().filter(|v| v.to_ascii_lowercase().starts_with(&lower)).collect();
+    if let [only] = starts.as_slice() {
+        return Some(Finding::new(
+            &rules::INVALID_ENUM,
+            format!("\"{value}\" is not a valid `{name}`: write `{only}`"),
+            format!("use one of: {allowed} (exactly as written)"),
+        ));
+    }
     let ext = if extensible == Extensible::Yes {
         ", or a custom value starting with ext:"
     } else {
