@@ -101,6 +101,9 @@ pub struct Session {
     version_source: VersionSource,
     version_settled: bool,
     done: Vec<bool>,
+    /// Files that were present but could not be read as OneRoster rows (UTF-16, not CSV, not
+    /// OneRoster): references into them are not reported, their own finding explains.
+    unreadable: Vec<bool>,
     index: Index,
     /// Reference problems to report at the end of the current file.
     ready: Groups,
@@ -131,6 +134,7 @@ impl Session {
             version_source: VersionSource::Inferred,
             version_settled: false,
             done: vec![false; FileKind::ALL.len()],
+            unreadable: vec![false; FileKind::ALL.len()],
             index: Index::new(),
             ready: Groups::default(),
             pending: (0..FileKind::ALL.len())
@@ -343,6 +347,8 @@ impl Session {
             self.finish_manifest(&mut file, sink);
         }
         self.done[file.kind as usize] = true;
+        self.unreadable[file.kind as usize] = file.kind != FileKind::Manifest
+            && (file.skip || !file.plan.as_ref().is_some_and(|p| p.check_rows));
         match file.kind {
             FileKind::Orgs => self.hierarchy.finish_orgs(&file.name, sink),
             FileKind::AcademicSessions => self.hierarchy.finish_sessions(&file.name, sink),
@@ -862,6 +868,9 @@ impl Session {
         if !values::is_guid(value) {
             return; // already reported as an invalid id
         }
+        if self.unreadable[target as usize] {
+            return;
+        }
         let key = index::key(value);
         let constraint_or_term = if term { None } else { constraint };
         if self.done[target as usize] && target != from {
@@ -920,6 +929,9 @@ impl Session {
     /// Decides the references that were waiting for `target`.
     fn resolve_pending(&mut self, target: FileKind) {
         let groups = self.pending[target as usize].drain_keyed();
+        if self.unreadable[target as usize] {
+            return;
+        }
         let read = self.done[target as usize];
         for (key, mut group) in groups {
             let term = group.problem == Problem::TermIsSchoolYear;

@@ -196,8 +196,7 @@ fn check_guid(name: &str, value: &str) -> Option<Finding> {
         let mut seen = Vec::new();
         for c in value.chars() {
             let allowed = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@');
-            if !allowed && !seen.contains(&c)
-            {
+            if !allowed && !seen.contains(&c) {
                 seen.push(c);
             }
         }
@@ -289,7 +288,12 @@ pub fn check_enum(
     }
     // An abbreviation that starts exactly one allowed value (`M` → `male`).
     let lower = value.to_ascii_lowercase();
-    let starts: Vec<&str> = vocab.values.iter().copied().filter(|v| v.to_ascii_lowercase().starts_with(&lower)).collect();
+    let starts: Vec<&str> = vocab
+        .values
+        .iter()
+        .copied()
+        .filter(|v| v.to_ascii_lowercase().starts_with(&lower))
+        .collect();
     if let [only] = starts.as_slice() {
         return Some(Finding::new(
             &rules::INVALID_ENUM,
@@ -510,11 +514,7 @@ fn excel_serial_to_date(serial: u32) -> Option<String> {
     }
     let mut year = 1900u32;
     loop {
-        let len = if is_leap(year) {
-            366
-        } else {
-            365
-        };
+        let len = if is_leap(year) { 366 } else { 365 };
         if days < len {
             break;
         }
