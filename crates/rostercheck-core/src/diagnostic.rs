@@ -43,7 +43,14 @@ pub struct Diagnostic {
     pub value: Option<String>,
     pub message: String,
     pub help: String,
+    /// The raw line of the record at fault (cut at [`MAX_RAW_CHARS`]), for display; not part of
+    /// the JSON contract.
+    #[serde(skip)]
+    pub raw: Option<String>,
 }
+
+/// Raw lines longer than this are cut (with `…`).
+pub const MAX_RAW_CHARS: usize = 400;
 
 /// Values longer than this are cut (with `…`) so one 10 MB cell cannot flood a report.
 pub const MAX_VALUE_CHARS: usize = 120;
@@ -66,6 +73,7 @@ impl Diagnostic {
             value: None,
             message: message.into(),
             help: help.into(),
+            raw: None,
         }
     }
 
@@ -106,6 +114,26 @@ pub fn truncate(value: &str) -> String {
     match value.char_indices().nth(MAX_VALUE_CHARS) {
         Some((at, _)) => format!("{}…", &value[..at]),
         None => value.to_owned(),
+    }
+}
+
+/// Wraps a sink so that findings on one record's line carry that record's raw text.
+pub struct WithRaw<'a> {
+    pub inner: &'a mut dyn Sink,
+    pub line: u64,
+    pub raw: &'a [u8],
+}
+
+impl Sink for WithRaw<'_> {
+    fn push(&mut self, mut d: Diagnostic) {
+        if d.line == Some(self.line) && d.raw.is_none() {
+            let text = String::from_utf8_lossy(self.raw);
+            d.raw = Some(match text.char_indices().nth(MAX_RAW_CHARS) {
+                Some((at, _)) => format!("{}…", &text[..at]),
+                None => text.into_owned(),
+            });
+        }
+        self.inner.push(d);
     }
 }
 

@@ -13,6 +13,7 @@ mod header;
 mod hierarchy;
 pub mod index;
 pub mod manifest;
+pub mod overview;
 mod package_files;
 pub mod render;
 pub mod report;

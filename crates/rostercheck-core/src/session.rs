@@ -3,10 +3,11 @@
 //! are found; the same calls serve the CLI (64 KiB reads) and the browser worker.
 
 use crate::csv::{scan_quotes, sniff, Event, QuoteProblem, Record, RecordReader, Sniffed};
-use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::diagnostic::{Diagnostic, Severity, Sink, WithRaw};
 use crate::header::{self, Plan};
 use crate::index::{self, flag, tag, Group, Groups, Index, Problem};
 use crate::manifest::{self, Declared, Manifest, Mode};
+use crate::overview::{Overview, OverviewBuilder};
 use crate::rules::{encoding, package, quality, record, reference, value as value_rules};
 use crate::spec::{FileKind, RefConstraint, Required, ValueType, Version};
 use crate::values::{self, Finding};
@@ -43,6 +44,8 @@ pub struct PackageInfo {
     pub version: Option<&'static str>,
     pub version_source: VersionSource,
     pub files: Vec<FileInfo>,
+    /// Schools, people, classes and grades, as counted from the files.
+    pub overview: Overview,
 }
 
 /// A file of the package, as planned.
@@ -88,6 +91,11 @@ struct Columns {
     subjects: Option<usize>,
     subject_codes: Option<usize>,
     parent: Option<usize>,
+    name: Option<usize>,
+    orgs: Option<usize>,
+    org: Option<usize>,
+    grades: Option<usize>,
+    role_type: Option<usize>,
 }
 
 /// Validates one package. See the module docs for the call sequence.
@@ -111,6 +119,7 @@ pub struct Session {
     pending: Vec<Groups>,
     current: Option<FileState>,
     hierarchy: hierarchy::Hierarchy,
+    overview: OverviewBuilder,
     usernames: hashbrown::HashMap<u64, u32>,
     emails: hashbrown::HashMap<u64, u32>,
     scratch: Vec<Diagnostic>,
@@ -142,6 +151,7 @@ impl Session {
                 .collect(),
             current: None,
             hierarchy: hierarchy::Hierarchy::default(),
+            overview: OverviewBuilder::default(),
             usernames: hashbrown::HashMap::new(),
             emails: hashbrown::HashMap::new(),
             scratch: Vec::new(),
@@ -219,6 +229,11 @@ impl Session {
             Version::V1_1
         };
         self.version_source = VersionSource::Inferred;
+    }
+
+    /// Data rows read so far, over all files (for progress displays).
+    pub fn rows(&self) -> u64 {
+        self.files.iter().map(|f| f.rows).sum()
     }
 
     /// Starts the file with index `index` (as given to [`Session::plan`]).
@@ -380,6 +395,7 @@ impl Session {
             version: Some(self.version.as_str()),
             version_source: self.version_source,
             files: self.files.clone(),
+            overview: self.overview.finish(),
         }
     }
 
@@ -450,8 +466,18 @@ impl Session {
         }
         match event {
             Event::BlankLine(line) => sink.push(blank_line(&file.name, line)),
-            Event::Record(record) if !file.header_seen => self.on_header(file, &record, sink),
-            Event::Record(record) => self.on_row(file, &record, sink),
+            Event::Record(record) => {
+                let mut sink = WithRaw {
+                    inner: sink,
+                    line: record.line,
+                    raw: record.raw,
+                };
+                if file.header_seen {
+                    self.on_row(file, &record, &mut sink);
+                } else {
+                    self.on_header(file, &record, &mut sink);
+                }
+            }
         }
     }
 
@@ -535,6 +561,11 @@ impl Session {
                 subjects: p("subjects"),
                 subject_codes: p("subjectCodes"),
                 parent: p("parentSourcedId"),
+                name: p("name"),
+                orgs: p("orgSourcedIds"),
+                org: p("orgSourcedId"),
+                grades: p("grades"),
+                role_type: p("roleType"),
             };
         }
         file.plan = plan;
@@ -1328,6 +1359,9 @@ impl Session {
                 if let Some(id) = id {
                     self.hierarchy
                         .add_org(id, get(c.parent), get(c.kind_type), line);
+                    if get(c.kind_type) == Some("school") {
+                        self.overview.school(id, get(c.name));
+                    }
                 }
             }
             FileKind::AcademicSessions => {
@@ -1336,12 +1370,16 @@ impl Session {
                 }
             }
             FileKind::Classes => {
+                self.overview.class(get(c.school));
                 if let (Some(k), Some(school)) = (key, get(c.school)) {
                     self.index.class_school.insert(k, index::key(school));
                 }
             }
             FileKind::Users => self.user_rules(file, texts, line, sink),
             FileKind::Roles => {
+                if get(c.role_type) == Some("primary") {
+                    self.overview.person(get(c.org), get(c.role));
+                }
                 if let Some(user) = get(c.user) {
                     let bits = role_bits(get(c.role));
                     if let Some(e) = self
@@ -1353,7 +1391,10 @@ impl Session {
                     }
                 }
             }
-            FileKind::Enrollments => self.enrollment_rules(file, texts, line, sink),
+            FileKind::Enrollments => {
+                self.overview.enrollment();
+                self.enrollment_rules(file, texts, line, sink)
+            }
             _ => {}
         }
     }
@@ -1371,6 +1412,14 @@ impl Session {
                 .filter(|s| !s.is_empty())
         };
         let c = &file.columns;
+        let role = get(c.role);
+        if let Some(grades) = get(c.grades).filter(|_| role.is_none() || role == Some("student")) {
+            self.overview.grade(grades);
+        }
+        if c.role.is_some() {
+            let school = get(c.orgs).and_then(|o| o.split(',').next()).map(str::trim);
+            self.overview.person(school, role);
+        }
         let line32 = u32::try_from(line).unwrap_or(u32::MAX);
         for (value, pos, map, rule, what) in [
             (

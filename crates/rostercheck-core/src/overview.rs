@@ -1,0 +1,129 @@
+//! A roster overview for people: schools with their students, teachers and classes, and
+//! students per grade. Counted as rows arrive; memory grows with schools and grades only.
+
+use hashbrown::HashMap;
+use serde::Serialize;
+
+use crate::index;
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub schools: Vec<SchoolStats>,
+    pub grades: Vec<GradeCount>,
+    pub students: u64,
+    pub teachers: u64,
+    pub classes: u64,
+    pub enrollments: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolStats {
+    pub sourced_id: String,
+    pub name: String,
+    pub students: u64,
+    pub teachers: u64,
+    pub classes: u64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct GradeCount {
+    pub grade: String,
+    pub students: u64,
+}
+
+/// Schools and distinct grades tracked at most (a hostile file cannot grow the overview).
+const MAX_SCHOOLS: usize = 20_000;
+const MAX_GRADES: usize = 100;
+
+#[derive(Default)]
+pub struct OverviewBuilder {
+    overview: Overview,
+    by_key: HashMap<u64, usize>,
+    grades: HashMap<String, u64>,
+}
+
+impl OverviewBuilder {
+    pub fn school(&mut self, id: &str, name: Option<&str>) {
+        if self.overview.schools.len() < MAX_SCHOOLS && !self.by_key.contains_key(&index::key(id)) {
+            self.by_key
+                .insert(index::key(id), self.overview.schools.len());
+            self.overview.schools.push(SchoolStats {
+                sourced_id: crate::diagnostic::truncate(id),
+                name: crate::diagnostic::truncate(name.unwrap_or_default()),
+                ..SchoolStats::default()
+            });
+        }
+    }
+
+    fn at(&mut self, school: Option<&str>) -> Option<&mut SchoolStats> {
+        let i = *self.by_key.get(&index::key(school?))?;
+        self.overview.schools.get_mut(i)
+    }
+
+    pub fn class(&mut self, school: Option<&str>) {
+        self.overview.classes += 1;
+        if let Some(s) = self.at(school) {
+            s.classes += 1;
+        }
+    }
+
+    /// A person with `role` at `school` (1.1 users.csv, 1.2 roles.csv primary roles).
+    pub fn person(&mut self, school: Option<&str>, role: Option<&str>) {
+        match role {
+            Some("student") => {
+                self.overview.students += 1;
+                if let Some(s) = self.at(school) {
+                    s.students += 1;
+                }
+            }
+            Some("teacher") => {
+                self.overview.teachers += 1;
+                if let Some(s) = self.at(school) {
+                    s.teachers += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn grade(&mut self, grade: &str) {
+        let grade = grade.split(',').next().unwrap_or(grade).trim();
+        if grade.is_empty() {
+            return;
+        }
+        if let Some(n) = self.grades.get_mut(grade) {
+            *n += 1;
+        } else if self.grades.len() < MAX_GRADES {
+            self.grades.insert(crate::diagnostic::truncate(grade), 1);
+        }
+    }
+
+    pub fn enrollment(&mut self) {
+        self.overview.enrollments += 1;
+    }
+
+    pub fn finish(&mut self) -> Overview {
+        let order = |g: &str| {
+            crate::spec::VERSION_1_1
+                .grades
+                .values
+                .iter()
+                .position(|v| *v == g)
+                .unwrap_or(usize::MAX)
+        };
+        let mut grades: Vec<GradeCount> = self
+            .grades
+            .iter()
+            .map(|(g, n)| GradeCount {
+                grade: g.clone(),
+                students: *n,
+            })
+            .collect();
+        grades.sort_by(|a, b| (order(&a.grade), &a.grade).cmp(&(order(&b.grade), &b.grade)));
+        let mut overview = self.overview.clone();
+        overview.grades = grades;
+        overview
+    }
+}

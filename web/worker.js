@@ -1,0 +1,100 @@
+// The validation worker: owns the wasm engine, reads each file (or zip entry) as a stream and
+// posts findings in batches, never one message per row. The page terminates it to cancel.
+import init, { Validator, rules, version } from './rostercheck_wasm.js';
+import wasmBase64 from './rostercheck_wasm_bytes.js';
+import { listEntries, openEntry, ZipError } from './zip.js';
+
+const PROGRESS_EVERY_MS = 100;
+
+function decodeBase64(text) {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+const ready = (async () => {
+  // The wasm is embedded in a script, so loading it needs no connection at all.
+  await init({ module_or_path: decodeBase64(wasmBase64) });
+  postMessage({ type: 'ready', version: version(), rules: JSON.parse(rules()) });
+})().catch((e) => postMessage({ type: 'error', message: `The checker could not start: ${e.message}` }));
+
+/** Expands dropped files into package entries: loose files, and the entries of .zip files. */
+async function entriesOf(inputs) {
+  const out = [];
+  for (const { file, path } of inputs) {
+    if (/\.zip$/i.test(file.name)) {
+      const listed = await listEntries(file);
+      for (const e of listed) {
+        if (e.name.endsWith('/')) continue; // a folder
+        out.push({ name: e.name, size: e.size, open: () => openEntry(file, e) });
+      }
+    } else {
+      out.push({ name: path || file.name, size: file.size, open: async () => file.stream() });
+    }
+  }
+  return out;
+}
+
+async function validate(inputs, maxPerRule) {
+  await ready;
+  const started = performance.now();
+  const entries = await entriesOf(inputs);
+  const validator = new Validator(entries.map((e) => e.name), maxPerRule);
+  const order = Array.from(validator.plan());
+  const planned = order.map((i) => ({ index: i, name: entries[i].name, size: entries[i].size }));
+  const totalBytes = planned.reduce((sum, f) => sum + f.size, 0);
+  postMessage({ type: 'plan', files: planned, totalBytes });
+  flush(validator);
+  let doneBytes = 0;
+  let last = 0;
+  for (const f of planned) {
+    validator.beginFile(f.index);
+    const reader = (await entries[f.index].open()).getReader();
+    let fileBytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      validator.feed(value);
+      fileBytes += value.length;
+      flush(validator);
+      const now = performance.now();
+      if (now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        postMessage({
+          type: 'progress', name: f.name, fileBytes, fileSize: f.size,
+          doneBytes: doneBytes + fileBytes, totalBytes, rows: validator.rows(),
+          seconds: (now - started) / 1000,
+        });
+      }
+    }
+    validator.endFile();
+    flush(validator);
+    doneBytes += fileBytes;
+    postMessage({ type: 'fileDone', name: f.name, bytes: fileBytes, doneBytes, totalBytes, rows: validator.rows() });
+  }
+  const report = validator.finish();
+  flush(validator);
+  validator.free();
+  postMessage({ type: 'done', report, seconds: (performance.now() - started) / 1000, totalBytes });
+}
+
+function flush(validator) {
+  const batch = validator.takeBatch();
+  if (batch !== '[]') postMessage({ type: 'diagnostics', batch });
+}
+
+async function sample() {
+  const { files } = await import('./sample.js');
+  return files.map(({ name, base64 }) => ({ file: new File([decodeBase64(base64)], name), path: name }));
+}
+
+onmessage = async ({ data }) => {
+  try {
+    if (data.type === 'validate') await validate(data.inputs, data.maxPerRule ?? 1000);
+    else if (data.type === 'sample') await validate(await sample(), 1000);
+  } catch (e) {
+    const message = e instanceof ZipError ? e.message : `Checking stopped: ${e.message || e}`;
+    postMessage({ type: 'error', message });
+  }
+};
