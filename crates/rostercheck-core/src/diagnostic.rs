@@ -93,6 +93,14 @@ impl Diagnostic {
         self
     }
 
+    /// Like [`Diagnostic::position`], when the position may be unknown.
+    pub fn position_opt(self, index: Option<usize>) -> Self {
+        match index {
+            Some(i) => self.position(i),
+            None => self,
+        }
+    }
+
     pub fn field(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());
         self

@@ -16,6 +16,8 @@ pub struct Plan {
     pub positions: Vec<Option<usize>>,
     /// Number of header fields.
     pub width: usize,
+    /// Header fields without the trailing empty names Excel leaves (`…,password,,`).
+    pub named_width: usize,
     /// False when the header is not OneRoster at all: rows are counted but not checked.
     pub check_rows: bool,
 }
@@ -128,12 +130,16 @@ pub fn compile(
                     "This users.csv has the OneRoster 1.2.0 layout, with `resourceSourcedIds`, which 1.2.1 removed".to_owned(),
                     "1.2.1 consumers read users.csv without `resourceSourcedIds` (use userResources.csv); check which layout your consumer expects".to_owned(),
                 )
-                .severity(Severity::Info),
+.severity(Severity::Warning),
             );
         }
     }
 
     let width = header.len();
+    let named_width = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |p| p + 1);
     let mut columns = vec![None; width];
     let mut positions: Vec<Option<usize>> = vec![None; spec.columns.len()];
     let mut pending = Vec::new();
@@ -156,7 +162,8 @@ pub fn compile(
                             .to_owned(),
                     )
                     .position(pos)
-                    .field(name),
+                    .field(name)
+                    .value(name),
                 );
             } else {
                 positions[col] = Some(pos);
@@ -192,7 +199,8 @@ pub fn compile(
                     "header names are case-sensitive and exact; consumers such as ClassLink and HMH treat it as an unknown column".to_owned(),
                 )
                 .position(pos)
-                .field(right),
+                .field(right)
+                .value(name),
             );
             positions[col] = Some(pos);
             columns[pos] = Some(col);
@@ -204,6 +212,9 @@ pub fn compile(
     let mut unknown_findings = Vec::new();
     for pos in unknown {
         let name = &header[pos];
+        if pos >= named_width {
+            continue; // reported once below
+        }
         if name.trim().is_empty() {
             unknown_findings.push(finding(
                 &rules::UNKNOWN_COLUMN,
@@ -245,7 +256,7 @@ pub fn compile(
                 ),
             )
         };
-        unknown_findings.push(d.position(pos));
+        unknown_findings.push(d.position(pos).value(name));
     }
 
     let found = positions.iter().filter(|p| p.is_some()).count();
@@ -281,12 +292,28 @@ pub fn compile(
             columns,
             positions,
             width,
+            named_width,
             check_rows: false,
         });
     }
 
     out.extend(pending);
     out.extend(unknown_findings);
+    if named_width < width {
+        out.push(
+            finding(
+                &rules::UNKNOWN_COLUMN,
+                format!(
+                    "The header ends with {} empty column name(s) (extra commas)",
+                    width - named_width
+                ),
+                "remove the trailing commas from the header line; rows are still checked"
+                    .to_owned(),
+            )
+            .position(named_width)
+            .severity(Severity::Warning),
+        );
+    }
     let missing: Vec<_> = spec
         .columns
         .iter()
@@ -362,6 +389,7 @@ pub fn compile(
         columns,
         positions,
         width,
+        named_width,
         check_rows: true,
     })
 }

@@ -17,13 +17,24 @@ struct Node {
 pub struct Hierarchy {
     orgs: Vec<Node>,
     sessions: Vec<Node>,
+    /// Header position of `parentSourcedId` in orgs.csv and academicSessions.csv.
+    parent_position: Option<usize>,
+    session_parent_position: Option<usize>,
 }
 
 /// Rows kept per tree; beyond this (a hostile file) the tree checks are skipped.
 const MAX_NODES: usize = 2_000_000;
 
 impl Hierarchy {
-    pub fn add_org(&mut self, id: &str, parent: Option<&str>, kind: Option<&str>, line: u64) {
+    pub fn add_org(
+        &mut self,
+        id: &str,
+        parent: Option<&str>,
+        kind: Option<&str>,
+        line: u64,
+        parent_position: Option<usize>,
+    ) {
+        self.parent_position = parent_position;
         if self.orgs.len() < MAX_NODES {
             self.orgs.push(Node {
                 id: id.to_owned(),
@@ -34,7 +45,14 @@ impl Hierarchy {
         }
     }
 
-    pub fn add_session(&mut self, id: &str, parent: Option<&str>, line: u64) {
+    pub fn add_session(
+        &mut self,
+        id: &str,
+        parent: Option<&str>,
+        line: u64,
+        parent_position: Option<usize>,
+    ) {
+        self.session_parent_position = parent_position;
         if self.sessions.len() < MAX_NODES {
             self.sessions.push(Node {
                 id: id.to_owned(),
@@ -45,9 +63,13 @@ impl Hierarchy {
         }
     }
 
-    pub fn finish_orgs(&mut self, file: &str, sink: &mut dyn Sink) {
+    /// Checks the org tree; `delta` files hold changes only, so the district checks are skipped.
+    pub fn finish_orgs(&mut self, file: &str, delta: bool, sink: &mut dyn Sink) {
         let orgs = std::mem::take(&mut self.orgs);
-        cycles(&orgs, file, "org", sink);
+        cycles(&orgs, file, self.parent_position, "org", sink);
+        if delta {
+            return;
+        }
         let districts: Vec<&Node> = orgs
             .iter()
             .filter(|n| n.kind.as_deref() == Some("district"))
@@ -100,7 +122,8 @@ impl Hierarchy {
                 )
                 .file(file)
                 .line(school.line)
-                .field("parentSourcedId");
+                .field("parentSourcedId")
+                .position_opt(self.parent_position);
                 if let Some(p) = &school.parent {
                     d = d.value(p);
                 }
@@ -111,12 +134,18 @@ impl Hierarchy {
 
     pub fn finish_sessions(&mut self, file: &str, sink: &mut dyn Sink) {
         let sessions = std::mem::take(&mut self.sessions);
-        cycles(&sessions, file, "academic session", sink);
+        cycles(
+            &sessions,
+            file,
+            self.session_parent_position,
+            "academic session",
+            sink,
+        );
     }
 }
 
 /// Reports each loop in the parent links once, at the loop's first line.
-fn cycles(nodes: &[Node], file: &str, what: &str, sink: &mut dyn Sink) {
+fn cycles(nodes: &[Node], file: &str, position: Option<usize>, what: &str, sink: &mut dyn Sink) {
     let by_id: HashMap<&str, usize> = nodes
         .iter()
         .enumerate()
@@ -178,6 +207,7 @@ fn cycles(nodes: &[Node], file: &str, what: &str, sink: &mut dyn Sink) {
             .file(file)
             .line(node.line)
             .field("parentSourcedId")
+                .position_opt(position)
             .value(node.parent.as_deref().unwrap_or_default()),
         );
     }

@@ -31,6 +31,7 @@ pub mod tag {
     pub const ROLE_STUDENT: u8 = 1;
     pub const ROLE_TEACHER: u8 = 2;
     pub const ROLE_OTHER: u8 = 4;
+    pub const ROLE_GUARDIAN: u8 = 8;
 }
 
 /// Flag bits set by later files.

@@ -41,9 +41,15 @@ pub struct Manifest {
     pub version: Option<Version>,
     /// `file.*` declarations with the line they are on.
     pub files: Vec<(FileKind, Declared, u64)>,
+    /// Every property name given, valid or not.
+    pub properties: Vec<String>,
 }
 
 impl Manifest {
+    pub fn has_row(&self, property: &str) -> bool {
+        self.properties.iter().any(|p| p == property)
+    }
+
     pub fn declared(&self, kind: FileKind) -> Option<(Declared, u64)> {
         self.files
             .iter()
@@ -56,8 +62,19 @@ const FILE: &str = "manifest.csv";
 
 /// Checks the manifest rows and extracts version and modes. `present` lists the data files in
 /// the package (so a present file without a row is reported once, as undeclared, elsewhere).
-pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Manifest {
-    let mut manifest = Manifest::default();
+/// `fallback` is the version to check the properties against when the manifest does not give
+/// a usable one (the version inferred from the files).
+pub fn read(
+    rows: &[Row],
+    present: &[FileKind],
+    fallback: Version,
+    out: &mut Vec<Diagnostic>,
+) -> Manifest {
+    let mut manifest = Manifest {
+        properties: rows.iter().map(|r| r.property.clone()).collect(),
+        ..Manifest::default()
+    };
+    let mut suggested: Vec<&'static str> = Vec::new();
     let mut seen: Vec<(&str, u64)> = Vec::new();
     let at = |rule, line: u64, message: String, help: String| {
         Diagnostic::new(rule, message, help).file(FILE).line(line)
@@ -91,7 +108,7 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
             );
         }
     }
-    let spec = manifest.version.unwrap_or(Version::V1_2).spec();
+    let spec = manifest.version.unwrap_or(fallback).spec();
     let known = |name: &str| spec.manifest_properties.iter().find(|p| p.name == name);
 
     for row in rows {
@@ -111,7 +128,9 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
         }
         seen.push((name, row.line));
         let Some(property) = known(name) else {
-            out.push(unknown_property(row, manifest.version));
+            let (d, suggestion) = unknown_property(row, manifest.version);
+            suggested.extend(suggestion);
+            out.push(d);
             continue;
         };
         let value = row.value.as_str();
@@ -168,6 +187,8 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
         .iter()
         .filter(|p| p.required && !seen.iter().any(|(n, _)| *n == p.name))
         .filter(|p| !p.file.is_some_and(|k| present.contains(&k)))
+        // A misspelled row was already reported with its correction.
+        .filter(|p| !suggested.contains(&p.name))
         .map(|p| p.name)
         .collect();
     if !missing.is_empty() {
@@ -199,7 +220,8 @@ pub fn read(rows: &[Row], present: &[FileKind], out: &mut Vec<Diagnostic>) -> Ma
     manifest
 }
 
-fn unknown_property(row: &Row, version: Option<Version>) -> Diagnostic {
+/// The finding for an unknown property, and the property it was probably meant to be.
+fn unknown_property(row: &Row, version: Option<Version>) -> (Diagnostic, Option<&'static str>) {
     let name = row.property.as_str();
     let candidates = VERSION_1_2
         .manifest_properties
@@ -241,11 +263,15 @@ fn unknown_property(row: &Row, version: Option<Version>) -> Diagnostic {
             "remove the row; property names are case-sensitive".to_owned(),
         ),
     };
-    Diagnostic::new(&rules::MANIFEST_UNKNOWN_PROPERTY, message, help)
+    let meant = suggestion
+        .map(|(_, right)| right)
+        .filter(|right| *right != name && !only_12);
+    let d = Diagnostic::new(&rules::MANIFEST_UNKNOWN_PROPERTY, message, help)
         .file(FILE)
         .line(row.line)
         .field(name)
-        .value(&row.value)
+        .value(&row.value);
+    (d, meant)
 }
 
 #[cfg(test)]
@@ -267,11 +293,12 @@ mod tests {
     }
 
     #[test]
-    fn typo_is_suggested_and_counts_as_missing() {
+    fn typo_is_suggested_once() {
         let mut out = Vec::new();
         let m = read(
             &rows("manifest.version,1.0\noneroster.version,1.1\nfiel.demographics,absent\nfile.users,Bulk"),
             &[],
+            Version::V1_2,
             &mut out,
         );
         assert_eq!(m.version, Some(Version::V1_1));
@@ -289,8 +316,10 @@ mod tests {
                 .any(|m| m.starts_with("OR005") && m.contains("Bulk")),
             "{msgs:?}"
         );
+        // The typo is reported once, with its correction, not also as a missing row.
         assert!(
-            msgs.iter()
+            !msgs
+                .iter()
                 .any(|m| m.starts_with("OR003") && m.contains("`file.demographics`")),
             "{msgs:?}"
         );

@@ -27,6 +27,13 @@ fn is_noise(path: &str) -> bool {
         || base.is_empty()
 }
 
+/// The name without a spreadsheet extension (`users` for `users.xlsx`).
+fn spreadsheet_stem(lower: &str) -> Option<&str> {
+    [".xlsx", ".xls", ".xlsm", ".ods", ".numbers"]
+        .iter()
+        .find_map(|e| lower.strip_suffix(e))
+}
+
 const CLEVER: &[&str] = &[
     "students.csv",
     "teachers.csv",
@@ -44,11 +51,27 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
         .map(|n| n.rsplit_once('/').map_or("", |(d, _)| d))
         .collect();
     if let Some(first) = folders.first() {
-        if !first.is_empty() && folders.iter().all(|f| f == first) {
+        if folders.iter().all(|f| f == first) {
+            if !first.is_empty() {
+                sink.push(Diagnostic::new(
+                    &rules::NESTED_FOLDER,
+                    format!("The CSV files are inside the folder \"{first}/\" instead of at the root of the zip"),
+                    "they were checked anyway; most importers (ClassLink, Infinite Campus, SFTP uploads) look only at the root: zip the files themselves, not the folder",
+                ));
+            }
+        } else {
+            let nested: Vec<&str> = names
+                .iter()
+                .filter(|n| {
+                    !is_noise(n) && n.to_ascii_lowercase().ends_with(".csv") && n.contains('/')
+                })
+                .map(String::as_str)
+                .take(5)
+                .collect();
             sink.push(Diagnostic::new(
                 &rules::NESTED_FOLDER,
-                format!("The CSV files are inside the folder \"{first}/\" instead of at the root of the zip"),
-                "they were checked anyway; most importers (ClassLink, Infinite Campus, SFTP uploads) look only at the root: zip the files themselves, not the folder",
+                format!("The CSV files are spread over different folders of the zip: {}", nested.join(", ")),
+                "they were checked as one package; importers read only the files at the root of the zip, so put every file there",
             ));
         }
     }
@@ -71,10 +94,13 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
                 .file(&name),
             );
             Some(k)
-        } else if [".xlsx", ".xls", ".xlsm", ".ods", ".numbers"]
-            .iter()
-            .any(|e| lower.ends_with(e))
+        } else if let Some(k) = spreadsheet_stem(&lower)
+            .and_then(|stem| FileKind::from_name_ignoring_case(&format!("{stem}.csv")))
         {
+            // users.xlsx stands for users.csv: reading it says it is a workbook (OR111), and the
+            // package is not also told that users.csv is missing.
+            Some(k)
+        } else if spreadsheet_stem(&lower).is_some() {
             sink.push(
                 Diagnostic::new(
                     &encoding::NOT_CSV,
@@ -116,11 +142,8 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
                     sink.push(
                         Diagnostic::new(
                             &rules::DUPLICATE_FILE,
-                            format!(
-                                "\"{path}\" is a second {} (the first is \"{first}\")",
-                                k.file_name()
-                            ),
-                            "keep one file per kind; only the first was checked",
+                            format!("The package holds {} more than once (\"{first}\" and \"{path}\")", k.file_name()),
+                            "keep one file of each kind (for example, do not drop a zip together with its unzipped files); only the first was checked",
                         )
                         .file(&name),
                     );

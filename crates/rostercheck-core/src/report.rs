@@ -25,8 +25,10 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     pub package: Option<PackageInfo>,
-    /// Total findings per (file, code), including omitted ones.
-    pub totals: HashMap<(Option<String>, &'static str), u64>,
+    /// Total findings per (file, code, severity), including omitted ones.
+    pub totals: HashMap<(Option<String>, &'static str, Severity), u64>,
+    /// Findings seen per (file, code), to apply the cap.
+    per_rule: HashMap<(Option<String>, &'static str), u64>,
     max_per_rule: usize,
 }
 
@@ -44,13 +46,32 @@ impl Report {
             summary: Summary::default(),
             package: None,
             totals: HashMap::new(),
+            per_rule: HashMap::new(),
             max_per_rule,
         }
     }
 
+    /// Records what the session learned, and puts the findings in report order: package-level
+    /// first, then each file in processing order, by line and column.
     pub fn set_package(&mut self, package: PackageInfo) {
         self.summary.files = package.files.len() as u64;
         self.summary.rows = package.files.iter().map(|f| f.rows).sum();
+        let rank = |file: &Option<String>| match file {
+            None => 0,
+            Some(name) => package
+                .files
+                .iter()
+                .position(|f| &f.name == name)
+                .map_or(usize::MAX, |p| p + 1),
+        };
+        self.diagnostics.sort_by(|a, b| {
+            (rank(&a.file), &a.file, a.line, a.column).cmp(&(
+                rank(&b.file),
+                &b.file,
+                b.line,
+                b.column,
+            ))
+        });
         self.package = Some(package);
     }
 
@@ -62,7 +83,16 @@ impl Report {
     pub fn total(&self, file: Option<&str>, code: &str) -> u64 {
         self.totals
             .iter()
-            .filter(|((f, c), _)| f.as_deref() == file && *c == code)
+            .filter(|((f, c, _), _)| f.as_deref() == file && *c == code)
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Total findings of a severity in a file (`None`: package-level), listed or not.
+    pub fn total_of(&self, file: Option<&str>, severity: Severity) -> u64 {
+        self.totals
+            .iter()
+            .filter(|((f, _, s), _)| f.as_deref() == file && *s == severity)
             .map(|(_, n)| *n)
             .sum()
     }
@@ -75,9 +105,13 @@ impl Sink for Report {
             Severity::Warning => self.summary.warnings += 1,
             Severity::Info => self.summary.infos += 1,
         }
-        let count = self.totals.entry((d.file.clone(), d.code)).or_insert(0);
-        *count += 1;
-        if self.max_per_rule == 0 || *count <= self.max_per_rule as u64 {
+        *self
+            .totals
+            .entry((d.file.clone(), d.code, d.severity))
+            .or_insert(0) += 1;
+        let seen = self.per_rule.entry((d.file.clone(), d.code)).or_insert(0);
+        *seen += 1;
+        if self.max_per_rule == 0 || *seen <= self.max_per_rule as u64 {
             self.diagnostics.push(d);
         } else {
             self.summary.omitted += 1;

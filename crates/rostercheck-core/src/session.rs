@@ -67,10 +67,27 @@ struct FileState {
     header_seen: bool,
     mode: Option<Mode>,
     mode_declared: bool,
+    /// Rows ending in extra empty fields have been reported once.
+    reported_tail: bool,
+    /// A row length judged to be the header's plus empty trailing fields.
+    tail_width: Option<usize>,
+    /// Rows whose status columns contradict the file's mode.
+    bulk_filled: ModeMismatch,
+    delta_missing: ModeMismatch,
     columns: Columns,
     manifest_rows: Vec<manifest::Row>,
     findings: Vec<Finding>,
     empty_required: Vec<(usize, &'static str)>,
+}
+
+/// Rows whose `status`/`dateLastModified` contradict the file's bulk or delta mode.
+#[derive(Default)]
+struct ModeMismatch {
+    count: u64,
+    lines: Vec<u64>,
+    column: &'static str,
+    position: Option<usize>,
+    value: Option<String>,
 }
 
 /// Header positions the record rules use, resolved once per file.
@@ -96,6 +113,8 @@ struct Columns {
     org: Option<usize>,
     grades: Option<usize>,
     role_type: Option<usize>,
+    objective_source: Option<usize>,
+    objective: Option<usize>,
 }
 
 /// Validates one package. See the module docs for the call sequence.
@@ -112,6 +131,12 @@ pub struct Session {
     /// Files that were present but could not be read as OneRoster rows (UTF-16, not CSV, not
     /// OneRoster): references into them are not reported, their own finding explains.
     unreadable: Vec<bool>,
+    /// Files with a header and no rows: references into them are summed up per column.
+    empty: Vec<bool>,
+    empty_refs: std::collections::BTreeMap<(FileKind, usize, usize, FileKind), (u64, u64)>,
+    /// Files where an unbalanced quote swallowed records: references into them that do not
+    /// resolve are not reported (the OR105 finding explains).
+    damaged: Vec<bool>,
     index: Index,
     /// Reference problems to report at the end of the current file.
     ready: Groups,
@@ -144,6 +169,9 @@ impl Session {
             version_settled: false,
             done: vec![false; FileKind::ALL.len()],
             unreadable: vec![false; FileKind::ALL.len()],
+            damaged: vec![false; FileKind::ALL.len()],
+            empty: vec![false; FileKind::ALL.len()],
+            empty_refs: std::collections::BTreeMap::new(),
             index: Index::new(),
             ready: Groups::default(),
             pending: (0..FileKind::ALL.len())
@@ -218,16 +246,21 @@ impl Session {
         order
     }
 
-    fn infer_version_from_names(&mut self) {
-        let only_12 = self
+    /// 1.2 when a file only 1.2 defines is present, else 1.1.
+    fn version_from_names(&self) -> Version {
+        if self
             .present
             .iter()
-            .any(|k| !Version::V1_1.spec().defines(*k));
-        self.version = if only_12 {
+            .any(|k| !Version::V1_1.spec().defines(*k))
+        {
             Version::V1_2
         } else {
             Version::V1_1
-        };
+        }
+    }
+
+    fn infer_version_from_names(&mut self) {
+        self.version = self.version_from_names();
         self.version_source = VersionSource::Inferred;
     }
 
@@ -254,6 +287,10 @@ impl Session {
             header_seen: false,
             mode: None,
             mode_declared: false,
+            reported_tail: false,
+            tail_width: None,
+            bulk_filled: ModeMismatch::default(),
+            delta_missing: ModeMismatch::default(),
             columns: Columns::default(),
             manifest_rows: Vec::new(),
             findings: Vec::new(),
@@ -320,6 +357,16 @@ impl Session {
         if !file.skip {
             let mut reader = std::mem::take(&mut file.reader);
             reader.finish(&mut |event| self.on_event(&mut file, event, sink));
+            if reader.lone_crs() > 0 && !file.skip {
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::OLD_MAC_LINE_ENDINGS,
+                        format!("{} ends its lines with a carriage return only (old Mac format)", file.name),
+                        "save the file with Windows (CRLF) or Unix (LF) line endings; many importers read the whole file as a single line",
+                    )
+                    .file(&file.name),
+                );
+            }
         }
         let info = &mut self.files[file.info];
         info.mode = file.mode;
@@ -358,14 +405,78 @@ impl Session {
                 );
             }
         }
+        for (m, rule, what) in [
+            (
+                &file.bulk_filled,
+                &record::BULK_STATUS_FILLED,
+                "filled in a bulk file",
+            ),
+            (
+                &file.delta_missing,
+                &record::DELTA_STATUS_MISSING,
+                "empty in a delta file",
+            ),
+        ] {
+            if m.count == 0 {
+                continue;
+            }
+            let why = if file.mode_declared {
+                "as declared in manifest.csv"
+            } else {
+                "judged from its first row, since manifest.csv does not declare it"
+            };
+            let rows = if m.count == 1 {
+                String::new()
+            } else {
+                let lines = m
+                    .lines
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = if m.count as usize > m.lines.len() {
+                    ", …"
+                } else {
+                    ""
+                };
+                format!(" on {} rows (lines {lines}{more})", m.count)
+            };
+            let help = if rule.code == record::BULK_STATUS_FILLED.code {
+                "in bulk files leave status and dateLastModified empty (two commas in a row); if the file holds changes only, declare it delta in manifest.csv"
+            } else {
+                "delta rows need status (active or tobedeleted) and dateLastModified; if the file is a complete export, declare it bulk in manifest.csv"
+            };
+            let mut d = Diagnostic::new(
+                rule,
+                format!("`{}` is {what} ({why}){rows}", m.column),
+                help,
+            )
+            .file(&file.name)
+            .line(m.lines[0])
+            .field(m.column);
+            if let Some(p) = m.position {
+                d = d.position(p);
+            }
+            if let Some(v) = &m.value {
+                d = d.value(v);
+            }
+            sink.push(d);
+        }
         if file.kind == FileKind::Manifest {
             self.finish_manifest(&mut file, sink);
         }
         self.done[file.kind as usize] = true;
+        // A file that could not be read, or has no rows, explains its own absence: references
+        // into it are not reported one by one.
         self.unreadable[file.kind as usize] = file.kind != FileKind::Manifest
             && (file.skip || !file.plan.as_ref().is_some_and(|p| p.check_rows));
+        self.empty[file.kind as usize] =
+            file.kind != FileKind::Manifest && rows == 0 && !self.unreadable[file.kind as usize];
         match file.kind {
-            FileKind::Orgs => self.hierarchy.finish_orgs(&file.name, sink),
+            FileKind::Orgs => {
+                self.hierarchy
+                    .finish_orgs(&file.name, file.mode == Some(Mode::Delta), sink)
+            }
             FileKind::AcademicSessions => self.hierarchy.finish_sessions(&file.name, sink),
             _ => {}
         }
@@ -386,6 +497,7 @@ impl Session {
             }
         }
         self.flush_ready(sink);
+        self.report_empty_refs(sink);
         self.check_dependencies(sink);
         self.check_quality(sink);
         // Report files in processing order (manifest, orgs, …), whatever order they came in.
@@ -551,8 +663,10 @@ impl Session {
                 date_last_modified: p("dateLastModified"),
                 kind_type: p("type"),
                 role: p("role"),
-                start: p("startDate").or(p("beginDate")),
-                end: p("endDate"),
+                start: p("startDate").or(p("beginDate")).or(p("assignDate")),
+                end: p("endDate").or(p("dueDate")),
+                objective_source: p("source"),
+                objective: p("learningObjectiveId"),
                 username: p("username"),
                 email: p("email"),
                 class: p("classSourcedId"),
@@ -616,60 +730,121 @@ impl Session {
     }
 
     fn on_row(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
-        self.files[file.info].rows += 1;
         let line = record.line;
         if record.is_blank() {
             sink.push(blank_line(&file.name, line));
             return;
         }
+        self.files[file.info].rows += 1;
+        let width = if file.kind == FileKind::Manifest {
+            2
+        } else {
+            file.plan.as_ref().map_or(0, |p| p.width)
+        };
+        let column_name = |i: usize| {
+            file.plan.as_ref().and_then(|p| {
+                p.columns
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(|c| p.spec.columns[c].name)
+            })
+        };
         // Structure first: a broken row is one finding, not one per cell.
         let quote = if memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
             scan_quotes(record.raw)
         } else {
             None
         };
-        if let Some(QuoteProblem::Unterminated { field }) = quote {
-            sink.push(
-                Diagnostic::new(
-                    &encoding::UNBALANCED_QUOTE,
-                    format!(
-                        "A quoted field opens here and is never closed: lines {}–{} were read as one record",
-                        line, record.end_line
-                    ),
-                    "close the quote, or write a quote that is part of the text as two quotes (\"\"); the records on these lines were not checked",
-                )
-                .file(&file.name)
-                .line(line)
-                .position(field),
-            );
-            return;
-        }
-        let width = if file.kind == FileKind::Manifest {
-            2
-        } else {
-            file.plan.as_ref().map_or(0, |p| p.width)
+        let spans_lines = record.end_line > line;
+        let first_break =
+            (0..record.len()).find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
+        // A quote that never closes (or closes lines later) swallows the lines in between.
+        let swallowed = match quote {
+            Some(QuoteProblem::Unterminated { field }) => Some(field),
+            _ if spans_lines && (!record.terminated || record.len() != width) && width > 0 => {
+                first_break
+            }
+            _ => None,
         };
-        if let Some(QuoteProblem::Stray { field }) = quote {
-            sink.push(
-                Diagnostic::new(
-                    &encoding::STRAY_QUOTE,
-                    format!("Field {} has a double quote inside an unquoted value or after a closing quote", field + 1),
-                    "quote the whole field and double the inner quotes, e.g. \"Dwayne \"\"The Rock\"\" Johnson\"",
-                )
-                .file(&file.name)
-                .line(line)
-                .position(field)
-                .value(&String::from_utf8_lossy(record.raw)),
-            );
-        }
-        if record.len() != width && width > 0 {
-            sink.push(field_count(file, record));
+        if let Some(field) = swallowed {
+            let lines = record.end_line - line + 1;
+            let mut d = Diagnostic::new(
+                &encoding::UNBALANCED_QUOTE,
+                format!(
+                    "A quoted field opens here and is not closed where it should be: lines {line}–{} ({lines} lines) were read as one record",
+                    record.end_line
+                ),
+                "close the quote, or write a quote that is part of the text as two quotes (\"\"); the records on these lines were not checked, and references to them are not reported",
+            )
+            .file(&file.name)
+            .line(line)
+            .position(field);
+            if let Some(c) = column_name(field) {
+                d = d.field(c);
+            }
+            sink.push(d);
+            self.damaged[file.kind as usize] = true;
             self.define_misaligned(file, record, line);
             return;
         }
-        if record.end_line > line {
-            let field = (0..record.len())
-                .find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
+        if let Some(QuoteProblem::Stray { field }) = quote {
+            let mut d = Diagnostic::new(
+                &encoding::STRAY_QUOTE,
+                format!("Field {} has a double quote inside an unquoted value or after a closing quote", field + 1),
+                "quote the whole field and double the inner quotes, e.g. \"Dwayne \"\"The Rock\"\" Johnson\"",
+            )
+            .file(&file.name)
+            .line(line)
+            .position(field)
+            .value(&String::from_utf8_lossy(record.field(field.min(record.len().saturating_sub(1)))));
+            if let Some(c) = column_name(field) {
+                d = d.field(c);
+            }
+            sink.push(d);
+        }
+        if record.len() != width && width > 0 {
+            // Excel's tail: extra empty fields after the last column (or a header that ends in
+            // empty names) shift nothing, so the row is still checked; reported once per file.
+            let min = file.plan.as_ref().map_or(width, |p| p.named_width);
+            let empty_tail =
+                record.len() >= min && (min..record.len()).all(|i| record.field(i).is_empty());
+            // Extra empty fields may also come from an unquoted comma earlier in the line; a
+            // row shape already judged to be a plain tail is not judged again.
+            let tail_only = empty_tail
+                && (record.len() <= width
+                    || file.tail_width == Some(record.len())
+                    || file
+                        .plan
+                        .as_ref()
+                        .is_some_and(|p| extra_fields_cause(p, record).is_none()));
+            if tail_only && file.kind != FileKind::Manifest {
+                if record.len() > width {
+                    file.tail_width = Some(record.len());
+                }
+                if !file.reported_tail && record.len() > width {
+                    file.reported_tail = true;
+                    sink.push(
+                        Diagnostic::new(
+                            &encoding::FIELD_COUNT_MISMATCH,
+                            format!(
+                                "This row ends with {} extra empty field(s) after the last column (extra commas); later rows like it are not listed",
+                                record.len() - width
+                            ),
+                            "remove the trailing commas (Excel leaves them when a column beyond the data was once used); strict importers count fields and reject the row",
+                        )
+                        .file(&file.name)
+                        .line(line)
+                        .severity(Severity::Warning),
+                    );
+                }
+            } else {
+                sink.push(field_count(file, record));
+                self.define_misaligned(file, record, line);
+                return;
+            }
+        }
+        if spans_lines {
             let mut d = Diagnostic::new(
                 &encoding::LINE_BREAK_IN_FIELD,
                 format!("A field contains a line break (the record runs over lines {}–{})", line, record.end_line),
@@ -677,14 +852,9 @@ impl Session {
             )
             .file(&file.name)
             .line(line);
-            if let Some(i) = field {
+            if let Some(i) = first_break {
                 d = d.position(i);
-                if let Some(col) = file
-                    .plan
-                    .as_ref()
-                    .and_then(|p| p.columns[i])
-                    .and_then(|c| file.plan.as_ref().map(|p| p.spec.columns[c].name))
-                {
+                if let Some(col) = column_name(i) {
                     d = d.field(col);
                 }
             }
@@ -756,6 +926,26 @@ impl Session {
             _ => 0,
         };
         self.index.define(file.kind, index::key(id), line, tag);
+        if file.kind == FileKind::Enrollments {
+            // Keep the data-quality checks from blaming the user and class of a broken row.
+            let teacher = field(file.columns.role) == Some("teacher");
+            if let Some(e) = field(file.columns.user).and_then(|u| {
+                self.index
+                    .table_mut(FileKind::Users)
+                    .get_mut(&index::key(u))
+            }) {
+                e.flags |= flag::HAS_ENROLLMENT;
+            }
+            if let Some(e) = field(file.columns.class).and_then(|c| {
+                self.index
+                    .table_mut(FileKind::Classes)
+                    .get_mut(&index::key(c))
+            }) {
+                if teacher {
+                    e.flags |= flag::HAS_TEACHER;
+                }
+            }
+        }
     }
 
     fn check_row(
@@ -781,6 +971,8 @@ impl Session {
                     file.empty_required.push((pos, column.name));
                     continue;
                 }
+                // In an id, code, date or number the spaces make the value wrong for consumers.
+                let typed = column.grades || !matches!(column.ty, ValueType::Text | ValueType::Id);
                 let what = if trimmed.is_empty() {
                     "is only spaces"
                 } else {
@@ -792,6 +984,8 @@ impl Session {
                         format!("`{}` value \"{raw}\" {what}", column.name),
                         if trimmed.is_empty() {
                             "leave empty values truly empty (two commas in a row): a space is a value to consumers"
+                        } else if typed {
+                            "remove the spaces: consumers compare ids, codes and dates exactly, so this value does not match (it is checked here without them)"
                         } else {
                             "remove the spaces: consumers compare values exactly"
                         },
@@ -800,7 +994,8 @@ impl Session {
                     .line(line)
                     .position(pos)
                     .field(column.name)
-                    .value(raw),
+                    .value(raw)
+                    .severity(if typed && !trimmed.is_empty() { Severity::Error } else { Severity::Warning }),
                 );
                 value = trimmed;
             }
@@ -902,6 +1097,10 @@ impl Session {
         if self.unreadable[target as usize] {
             return;
         }
+        if self.empty[target as usize] && target != from {
+            self.count_empty_ref(from, col, pos, target, 1, line);
+            return;
+        }
         let key = index::key(value);
         let constraint_or_term = if term { None } else { constraint };
         if self.done[target as usize] && target != from {
@@ -914,6 +1113,7 @@ impl Session {
                             .add(from, col, pos, value, key, line, problem, constraint);
                     }
                 }
+                None if self.damaged[target as usize] => {}
                 None => self.ready.add(
                     from,
                     col,
@@ -963,6 +1163,12 @@ impl Session {
         if self.unreadable[target as usize] {
             return;
         }
+        if self.empty[target as usize] {
+            for (_, g) in groups {
+                self.count_empty_ref(g.from, g.column, g.position, target, g.count, g.lines[0]);
+            }
+            return;
+        }
         let read = self.done[target as usize];
         for (key, mut group) in groups {
             let term = group.problem == Problem::TermIsSchoolYear;
@@ -975,6 +1181,7 @@ impl Session {
                         self.ready.insert(key, group);
                     }
                 }
+                None if self.damaged[target as usize] => {}
                 None => {
                     group.problem = Problem::Missing;
                     if read
@@ -985,6 +1192,48 @@ impl Session {
                     }
                 }
             }
+        }
+    }
+
+    fn count_empty_ref(
+        &mut self,
+        from: FileKind,
+        col: usize,
+        pos: usize,
+        target: FileKind,
+        count: u64,
+        line: u64,
+    ) {
+        let e = self
+            .empty_refs
+            .entry((from, col, pos, target))
+            .or_insert((0, line));
+        e.0 += count;
+        e.1 = e.1.min(line);
+    }
+
+    /// One finding per column for references into a file that has no rows.
+    fn report_empty_refs(&mut self, sink: &mut dyn Sink) {
+        for ((from, col, pos, target), (count, line)) in std::mem::take(&mut self.empty_refs) {
+            let column = self
+                .version
+                .spec()
+                .file(from)
+                .and_then(|f| f.columns.get(col))
+                .map_or("reference", |c| c.name);
+            let mut d = Diagnostic::new(
+                &reference::UNRESOLVED_REFERENCE,
+                format!("{} `{column}` value(s) point at {}, which has no rows", count, target.file_name()),
+                format!("export the records of {} too: without them consumers drop every row that points at them", target.file_name()),
+            )
+            .file(&self.file_name_of(from))
+            .line(line)
+            .position(pos)
+            .field(column);
+            if self.mode_of(from) == Some(Mode::Delta) {
+                d = d.severity(Severity::Warning);
+            }
+            sink.push(d);
         }
     }
 
@@ -1118,7 +1367,12 @@ impl Session {
             .copied()
             .filter(|k| *k != FileKind::Manifest)
             .collect();
-        let m = manifest::read(&file.manifest_rows, &present, &mut out);
+        let m = manifest::read(
+            &file.manifest_rows,
+            &present,
+            self.version_from_names(),
+            &mut out,
+        );
         for d in out {
             sink.push(d);
         }
@@ -1167,7 +1421,7 @@ impl Session {
             }
         }
         for kind in &present {
-            if self.version.spec().defines(*kind) && m.declared(*kind).is_none() {
+            if self.version.spec().defines(*kind) && !m.has_row(kind.manifest_property()) {
                 sink.push(
                     Diagnostic::new(
                         &package::UNDECLARED_FILE,
@@ -1238,53 +1492,38 @@ impl Session {
                 Mode::Bulk
             });
         }
-        let why = if file.mode_declared {
-            "as declared in manifest.csv".to_owned()
-        } else {
-            "judged from its first row, since manifest.csv does not declare it".to_owned()
+        // Collected per file and reported once at its end: one wrong mode is one finding.
+        let mismatch = match file.mode {
+            Some(Mode::Bulk) if status.is_some() => {
+                Some((&mut file.bulk_filled, "status", c.status, status))
+            }
+            Some(Mode::Bulk) if modified.is_some() => Some((
+                &mut file.bulk_filled,
+                "dateLastModified",
+                c.date_last_modified,
+                modified,
+            )),
+            Some(Mode::Delta) if status.is_none() && c.status.is_some() => {
+                Some((&mut file.delta_missing, "status", c.status, None))
+            }
+            Some(Mode::Delta) if modified.is_none() && c.date_last_modified.is_some() => Some((
+                &mut file.delta_missing,
+                "dateLastModified",
+                c.date_last_modified,
+                None,
+            )),
+            _ => None,
         };
-        match file.mode {
-            Some(Mode::Bulk) if status.is_some() || modified.is_some() => {
-                let (col, pos) = if status.is_some() {
-                    ("status", c.status)
-                } else {
-                    ("dateLastModified", c.date_last_modified)
-                };
-                let mut d = Diagnostic::new(
-                    &record::BULK_STATUS_FILLED,
-                    format!("`{col}` is filled in a bulk file ({why})"),
-                    "in bulk files leave status and dateLastModified empty (two commas in a row), or declare the file delta in manifest.csv",
-                )
-                .file(name)
-                .line(line)
-                .field(col)
-                .value(status.or(modified).unwrap_or_default());
-                if let Some(p) = pos {
-                    d = d.position(p);
-                }
-                sink.push(d);
+        if let Some((m, column, pos, value)) = mismatch {
+            if m.count == 0 {
+                m.column = column;
+                m.position = pos;
+                m.value = value.map(str::to_owned);
             }
-            Some(Mode::Delta) if status.is_none() || modified.is_none() => {
-                let (col, pos) = if status.is_none() {
-                    ("status", c.status)
-                } else {
-                    ("dateLastModified", c.date_last_modified)
-                };
-                if pos.is_some() {
-                    sink.push(
-                        Diagnostic::new(
-                            &record::DELTA_STATUS_MISSING,
-                            format!("`{col}` is empty in a delta file ({why})"),
-                            "delta rows need status (active or tobedeleted) and dateLastModified; or declare the file bulk",
-                        )
-                        .file(name)
-                        .line(line)
-                        .position(pos.unwrap_or(0))
-                        .field(col),
-                    );
-                }
+            m.count += 1;
+            if m.lines.len() < 5 {
+                m.lines.push(line);
             }
-            _ => {}
         }
         // Identity.
         let id = get(c.sourced_id);
@@ -1316,10 +1555,10 @@ impl Session {
         if let (Some(start), Some(end)) = (get(c.start), get(c.end)) {
             if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
                 if a > b {
-                    let (sname, ename) = if file.kind == FileKind::AcademicSessions {
-                        ("startDate", "endDate")
-                    } else {
-                        ("beginDate", "endDate")
+                    let (sname, ename) = match file.kind {
+                        FileKind::AcademicSessions => ("startDate", "endDate"),
+                        FileKind::LineItems => ("assignDate", "dueDate"),
+                        _ => ("beginDate", "endDate"),
                     };
                     sink.push(
                         Diagnostic::new(
@@ -1354,11 +1593,28 @@ impl Session {
                 );
             }
         }
+        // A CASE learning objective is identified by a UUID URN.
+        if let (Some("case"), Some(objective)) = (get(c.objective_source), get(c.objective)) {
+            if !values::is_uuid_urn(objective) {
+                sink.push(
+                    Diagnostic::new(
+                        &value_rules::LEARNING_OBJECTIVE_NOT_UUID,
+                        format!("\"{objective}\" is not a UUID URN, but `source` is `case`"),
+                        "CASE objectives are identified as urn:uuid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx; copy the identifier from the CASE framework, or set source to `unknown`",
+                    )
+                    .file(name)
+                    .line(line)
+                    .position_opt(c.objective)
+                    .field("learningObjectiveId")
+                    .value(objective),
+                );
+            }
+        }
         match file.kind {
             FileKind::Orgs => {
                 if let Some(id) = id {
                     self.hierarchy
-                        .add_org(id, get(c.parent), get(c.kind_type), line);
+                        .add_org(id, get(c.parent), get(c.kind_type), line, c.parent);
                     if get(c.kind_type) == Some("school") {
                         self.overview.school(id, get(c.name));
                     }
@@ -1366,13 +1622,19 @@ impl Session {
             }
             FileKind::AcademicSessions => {
                 if let Some(id) = id {
-                    self.hierarchy.add_session(id, get(c.parent), line);
+                    self.hierarchy
+                        .add_session(id, get(c.parent), line, c.parent);
                 }
             }
             FileKind::Classes => {
                 self.overview.class(get(c.school));
-                if let (Some(k), Some(school)) = (key, get(c.school)) {
-                    self.index.class_school.insert(k, index::key(school));
+                let school = get(c.school).map(index::key).filter(|s| {
+                    self.index
+                        .get(FileKind::Orgs, *s)
+                        .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
+                });
+                if let (Some(k), Some(school)) = (key, school) {
+                    self.index.class_school.insert(k, school);
                 }
             }
             FileKind::Users => self.user_rules(file, texts, line, sink),
@@ -1478,15 +1740,25 @@ impl Session {
         let role = get(c.role);
         let teacher = role == Some("teacher");
         let student = role == Some("student");
+        // A deleted enrollment does not place anyone in a class.
+        let active = get(c.status) != Some("tobedeleted");
+        let school = get(c.school);
+        let school_is_school = school.is_some_and(|s| {
+            self.index
+                .get(FileKind::Orgs, index::key(s))
+                .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
+        });
         if let Some(class) = get(c.class) {
             let class_key = index::key(class);
             if let Some(e) = self.index.table_mut(FileKind::Classes).get_mut(&class_key) {
-                if teacher {
+                if teacher && active {
                     e.flags |= flag::HAS_TEACHER;
                 }
                 let class_line = e.line;
-                if let (Some(school), Some(class_school)) =
-                    (get(c.school), self.index.class_school.get(&class_key))
+                // Only between two real schools: a wrong org type is reported once, as OR502.
+                let class_school = self.index.class_school.get(&class_key);
+                if let (Some(school), Some(class_school), true) =
+                    (school, class_school, school_is_school)
                 {
                     if index::key(school) != *class_school {
                         sink.push(
@@ -1505,44 +1777,46 @@ impl Session {
                 }
             }
         }
-        if let Some(user) = get(c.user) {
-            if let Some(e) = self
-                .index
-                .table_mut(FileKind::Users)
-                .get_mut(&index::key(user))
-            {
-                e.flags |= flag::HAS_ENROLLMENT;
-                let conflict = match () {
-                    _ if teacher && e.tag == tag::ROLE_STUDENT => Some(("student", "teacher")),
-                    _ if student
-                        && e.tag & tag::ROLE_STUDENT == 0
-                        && e.tag & tag::ROLE_TEACHER != 0 =>
-                    {
-                        Some(("teacher", "student"))
-                    }
-                    _ => None,
-                };
-                let user_line = e.line;
-                if let Some((is, as_)) = conflict {
-                    let source = if self.version == Version::V1_1 {
-                        "users.csv"
-                    } else {
-                        "roles.csv"
-                    };
-                    sink.push(
-                        Diagnostic::new(
-                            &quality::ROLE_ENROLLMENT_CONFLICT,
-                            format!("User \"{user}\" is a {is} in {source} (users.csv line {user_line}) but is enrolled as a {as_}"),
-                            "correct the role on the user or on the enrollment; consumers create accounts by the user's role",
-                        )
-                        .file(&file.name)
-                        .line(line)
-                        .position(c.role.unwrap_or(0))
-                        .field("role")
-                        .value(role.unwrap_or_default()),
-                    );
-                }
-            }
+        let Some(user) = get(c.user) else { return };
+        let Some(e) = self
+            .index
+            .table_mut(FileKind::Users)
+            .get_mut(&index::key(user))
+        else {
+            return;
+        };
+        if active {
+            e.flags |= flag::HAS_ENROLLMENT;
+        }
+        let bits = e.tag;
+        let user_line = e.line;
+        let conflict = bits != 0
+            && ((student && bits & tag::ROLE_STUDENT == 0)
+                || (teacher
+                    && bits & tag::ROLE_TEACHER == 0
+                    && bits & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0));
+        if conflict {
+            let source = if self.version == Version::V1_1 {
+                "users.csv"
+            } else {
+                "roles.csv"
+            };
+            let as_ = role.unwrap_or_default();
+            sink.push(
+                Diagnostic::new(
+                    &quality::ROLE_ENROLLMENT_CONFLICT,
+                    format!(
+                        "User \"{user}\" (users.csv line {user_line}) is {} according to {source}, but this enrollment makes them a {as_}",
+                        describe_roles(bits)
+                    ),
+                    "correct the role on the user or on the enrollment; consumers create accounts by the user's role, so a mismatch gives the wrong person the wrong access",
+                )
+                .file(&file.name)
+                .line(line)
+                .position(c.role.unwrap_or(0))
+                .field("role")
+                .value(as_),
+            );
         }
     }
 
@@ -1552,11 +1826,16 @@ impl Session {
         {
             return;
         }
+        // A delta file holds changes, not the whole roster: absences prove nothing.
+        let delta = |k: FileKind| self.mode_of(k) == Some(Mode::Delta);
         let users = self.file_name_of(FileKind::Users);
+        let check_students = !delta(FileKind::Enrollments) && !delta(FileKind::Users);
+        let check_classes = !delta(FileKind::Enrollments) && !delta(FileKind::Classes);
         let mut lines: Vec<u32> = self
             .index
             .table(FileKind::Users)
             .values()
+            .filter(|_| check_students)
             .filter(|e| e.tag & tag::ROLE_STUDENT != 0 && e.flags & flag::HAS_ENROLLMENT == 0)
             .map(|e| e.line)
             .collect();
@@ -1577,6 +1856,7 @@ impl Session {
             .index
             .table(FileKind::Classes)
             .values()
+            .filter(|_| check_classes)
             .filter(|e| e.flags & flag::HAS_TEACHER == 0)
             .map(|e| e.line)
             .collect();
@@ -1603,8 +1883,22 @@ fn role_bits(role: Option<&str>) -> u8 {
     match role {
         Some("student") => tag::ROLE_STUDENT,
         Some("teacher") => tag::ROLE_TEACHER,
+        Some("parent" | "guardian" | "relative") => tag::ROLE_GUARDIAN,
         Some(_) => tag::ROLE_OTHER,
         None => 0,
+    }
+}
+
+/// How a user's role bits read in a message.
+fn describe_roles(bits: u8) -> &'static str {
+    if bits & tag::ROLE_STUDENT != 0 {
+        "a student"
+    } else if bits & tag::ROLE_TEACHER != 0 {
+        "a teacher"
+    } else if bits & tag::ROLE_GUARDIAN != 0 {
+        "a parent or guardian"
+    } else {
+        "a staff member who is not a teacher"
     }
 }
 
@@ -1626,24 +1920,38 @@ fn field_count(file: &FileState, record: &Record<'_>) -> Diagnostic {
     };
     let got = record.len();
     let cause = match file.plan.as_ref().filter(|_| got > expected) {
-        Some(plan) => extra_fields_cause(plan, record),
+        Some(plan) => extra_fields_cause(plan, record)
+            .unwrap_or_else(|| "the line ends with extra commas".to_owned()),
         None if got > expected => "a value with a comma is probably not quoted".to_owned(),
         None => "the line is cut short or a separator is missing".to_owned(),
     };
     Diagnostic::new(
         &encoding::FIELD_COUNT_MISMATCH,
-        format!("This row has {got} fields but the header has {expected}: {cause}"),
-        "quote values that contain commas and remove stray commas; the values of this row were not checked because they may be in the wrong columns",
+        format!("This row has {} but the header has {expected}: {cause}", fields(got)),
+        if got > expected {
+            "quote values that contain commas and remove stray commas; the values of this row were not checked because they may be in the wrong columns"
+        } else {
+            "add the missing values (empty ones as two commas in a row) so every row has one field per column; the values of this row were not checked"
+        },
     )
     .file(&file.name)
     .line(record.line)
     .value(&String::from_utf8_lossy(record.raw))
 }
 
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".to_owned()
+    } else {
+        format!("{n} fields")
+    }
+}
+
 /// Explains extra fields by trying each way of putting the row back together (rejoining the
 /// fields at one column, or dropping a trailing empty field) and keeping the one under which
 /// the most typed values become valid.
-fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> String {
+/// `None` when the extra fields are best explained as empty ones at the end of the line.
+fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> Option<String> {
     let fields: Vec<String> = record
         .fields()
         .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -1706,14 +2014,14 @@ fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> String {
             let joined = fields[pos..=pos + extra].join(",");
             let name = plan.columns[pos].map_or("a column", |c| plan.spec.columns[c].name);
             let is_list = plan.columns[pos].is_some_and(|c| plan.spec.columns[c].ty.is_list() || plan.spec.columns[c].grades);
-            if is_list {
+            Some(if is_list {
                 format!("`{name}` looks like a list written without quotes; write it as one quoted field: \"{joined}\"")
             } else {
                 format!("`{name}` looks like a value with a comma that is not quoted; write \"{joined}\"")
-            }
+            })
         }
-        (_, Some(_)) => "the line ends with an extra comma".to_owned(),
-        _ => "a value with a comma is probably not quoted (a list such as \"09,10\" or a name such as \"Doe, John\")".to_owned(),
+        (_, Some(_)) => None,
+        _ => Some("a value with a comma is probably not quoted (a list such as \"09,10\" or a name such as \"Doe, John\")".to_owned()),
     }
 }
 

@@ -105,14 +105,23 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
     if !value.contains(',') {
         for sep in [';', '|'] {
             if value.contains(sep) {
-                out.push(Finding::new(
-                    &rules::LIST_FORMAT,
-                    format!("`{name}` items are separated by `{sep}` instead of commas"),
-                    format!(
+                // In a reference list the whole value is looked up as one id, which fails.
+                let severity = if column.ty == ValueType::GuidRefList {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                out.push(
+                    Finding::new(
+                        &rules::LIST_FORMAT,
+                        format!("`{name}` items are separated by `{sep}` instead of commas"),
+                        format!(
                         "write the items separated by commas inside one quoted field, e.g. \"{}\"",
                         value.replace(sep, ",")
                     ),
-                ));
+                    )
+                    .severity(severity),
+                );
                 return;
             }
         }
@@ -149,7 +158,11 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                 out.push(Finding::new(
                     &rules::LIST_FORMAT,
                     format!("`{name}` item \"{trimmed}\" is not in the form {{Type:Id}}"),
-                    "write each item as {Type:Id}, e.g. {LDAP:jsmith}; separate several with commas inside quotes",
+                    if name == "scoreScaleValue" {
+                        "write each item as {Label:Score}, e.g. {A+:100}; separate several with commas inside quotes"
+                    } else {
+                        "write each item as {Type:Id}, e.g. {LDAP:jsmith}; separate several with commas inside quotes"
+                    },
                 ));
             }
         } else if column.ty == ValueType::GuidRefList {
@@ -164,6 +177,23 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
             }
         }
     }
+}
+
+/// `urn:uuid:` and a UUID (8-4-4-4-12 hex digits), as CASE learning objectives are written.
+pub fn is_uuid_urn(value: &str) -> bool {
+    let Some(uuid) = value
+        .get(..9)
+        .filter(|p| p.eq_ignore_ascii_case("urn:uuid:"))
+        .and_then(|_| value.get(9..))
+    else {
+        return false;
+    };
+    let groups: Vec<&str> = uuid.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// GUID character set: letters, digits and `. - _ / @`, fewer than 256 characters.
@@ -271,11 +301,15 @@ pub fn check_enum(
         };
     }
     if vocab.deprecated.contains(&value) {
-        return Some(Finding::new(
-            &rules::INVALID_ENUM,
-            format!("\"{value}\" is the deprecated OneRoster 1.0 `{name}` value"),
-            "use `tobedeleted` for records to remove (or `active`); `inactive` is no longer allowed",
-        ));
+        // 1.1's data model still lists it, mapped to tobedeleted: a warning, not an error.
+        return Some(
+            Finding::new(
+                &rules::INVALID_ENUM,
+                format!("\"{value}\" is the deprecated OneRoster 1.0 `{name}` value"),
+                "write `tobedeleted` for records to remove (consumers map `inactive` to it, but newer ones reject it)",
+            )
+            .severity(Severity::Warning),
+        );
     }
     if let Some(exact) = vocab.case_insensitive_match(value) {
         return Some(Finding::new(
@@ -484,8 +518,24 @@ fn date_hint(value: &str) -> String {
             }
         }
     }
-    if value.len() > 10 && parse_date(&value[..10]).is_some() {
-        return format!("this column holds a date only: write {}", &value[..10]);
+    if let Some(date) = value
+        .get(..10)
+        .filter(|d| value.len() > 10 && parse_date(d).is_some())
+    {
+        return format!("this column holds a date only: write {date}");
+    }
+    // 2026-1-16: ISO order without the zero padding.
+    let parts: Vec<&str> = value.split('-').collect();
+    if let [y, m, d] = parts.as_slice() {
+        if y.len() == 4
+            && [m, d].iter().all(|p| (1..=2).contains(&p.len()))
+            && (m.len() == 1 || d.len() == 1)
+            && [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return format!("write two digits for the month and the day: {y}-{m:0>2}-{d:0>2}");
+        }
     }
     if let Some((y, m, d)) = loose_ymd(value) {
         return format!("{y:04}-{m:02}-{d:02} is not a day on the calendar");
@@ -581,7 +631,15 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
             "a date-time needs a time and the UTC zone: write {value}T00:00:00.000Z"
         ));
     }
-    if value.len() < 20 || value.as_bytes()[10] != b'T' || parse_date(&value[..10]).is_none() {
+    let date_part = value.get(..10).filter(|d| parse_date(d).is_some());
+    if let (Some(date), Some(b' ')) = (date_part, value.as_bytes().get(10)) {
+        let time = value
+            .get(11..19)
+            .filter(|t| valid_time(t))
+            .unwrap_or("00:00:00");
+        return invalid(format!("separate the date and the time with T (not a space) and end with Z in UTC: {date}T{time}.000Z"));
+    }
+    if value.len() < 20 || value.as_bytes()[10] != b'T' || date_part.is_none() {
         let hint = date_hint(value.split([' ', 'T']).next().unwrap_or(value));
         return invalid(if hint.starts_with("write the date") {
             example.to_owned()
@@ -591,10 +649,12 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
     let rest = &value[11..];
-    if rest.len() < 8 || !valid_time(&rest[..8]) {
+    let (Some(hms), Some(mut tail)) = (rest.get(..8), rest.get(8..)) else {
+        return invalid(example.to_owned());
+    };
+    if !valid_time(hms) {
         return invalid(example.to_owned());
     }
-    let mut tail = &rest[8..];
     if let Some(frac) = tail.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {

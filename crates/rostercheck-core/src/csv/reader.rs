@@ -21,6 +21,8 @@ pub struct Record<'a> {
     /// The record's raw bytes without its line terminator; cut at 64 KiB (see `raw_complete`).
     pub raw: &'a [u8],
     pub raw_complete: bool,
+    /// False for a last record that ends at the end of the file without a line break.
+    pub terminated: bool,
 }
 
 impl<'a> Record<'a> {
@@ -68,8 +70,11 @@ pub struct RecordReader {
     record_line: u64,
     /// Between records: skipping the previous terminator and any empty lines.
     in_prefix: bool,
-    /// The last terminator byte seen was a CR (so a following LF completes CRLF).
+    /// The last byte consumed was a CR (so a following LF completes a CRLF).
     prev_cr: bool,
+    /// CR bytes and CRLF pairs seen, to report old Mac line endings.
+    crs: u64,
+    crlf: u64,
     /// Last byte consumed for the current record (its terminator once it is complete).
     last_byte: Option<u8>,
     done: bool,
@@ -95,6 +100,8 @@ impl RecordReader {
             record_line: 1,
             in_prefix: true,
             prev_cr: false,
+            crs: 0,
+            crlf: 0,
             last_byte: None,
             done: false,
         }
@@ -141,6 +148,8 @@ impl RecordReader {
     }
 
     /// Counts lines, finds empty lines between records and keeps the record's raw bytes.
+    /// Counts lines (a line ends at CR, LF or CRLF), finds empty lines between records and
+    /// keeps the record's raw bytes.
     fn track(&mut self, consumed: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
         let mut rest = consumed;
         while self.in_prefix {
@@ -148,17 +157,12 @@ impl RecordReader {
                 return;
             };
             match b {
-                b'\n' => {
-                    if !self.prev_cr {
-                        on_event(Event::BlankLine(self.line));
-                    }
-                    self.prev_cr = false;
-                    self.line += 1;
-                }
-                // The record consumed its own terminator, so a CR here starts an empty line.
-                b'\r' => {
+                b'\n' if self.prev_cr => self.crlf += 1, // the LF of a CRLF
+                // The record consumed its own terminator, so a line break here ends an empty line.
+                b'\n' | b'\r' => {
                     on_event(Event::BlankLine(self.line));
-                    self.prev_cr = true;
+                    self.line += 1;
+                    self.crs += u64::from(b == b'\r');
                 }
                 _ => {
                     self.in_prefix = false;
@@ -166,12 +170,22 @@ impl RecordReader {
                     break;
                 }
             }
+            self.prev_cr = b == b'\r';
             rest = tail;
         }
-        if let Some(&last) = rest.last() {
-            self.last_byte = Some(last);
+        let Some(&last) = rest.last() else { return };
+        self.last_byte = Some(last);
+        for i in memchr::memchr2_iter(b'\r', b'\n', rest) {
+            if rest[i] == b'\r' {
+                self.line += 1;
+                self.crs += 1;
+            } else if (i == 0 && self.prev_cr) || (i > 0 && rest[i - 1] == b'\r') {
+                self.crlf += 1;
+            } else {
+                self.line += 1;
+            }
         }
-        self.line += memchr::memchr_iter(b'\n', rest).count() as u64;
+        self.prev_cr = last == b'\r';
         if self.raw_complete {
             let room = RAW_CAP - self.raw.len();
             if rest.len() <= room {
@@ -183,12 +197,16 @@ impl RecordReader {
         }
     }
 
+    /// Line breaks that were a CR alone (old Mac line endings), as far as the input has been read.
+    pub fn lone_crs(&self) -> u64 {
+        self.crs - self.crlf
+    }
+
     fn emit(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
         // csv-core consumes the terminator that ends a record: LF, or CR (whose LF, if any,
         // arrives with the next record's prefix). At the end of the file there may be none.
         let terminator = self.last_byte.filter(|b| *b == b'\n' || *b == b'\r');
-        self.prev_cr = terminator == Some(b'\r');
-        let end_line = if terminator == Some(b'\n') {
+        let end_line = if terminator.is_some() {
             self.line - 1
         } else {
             self.line
@@ -207,6 +225,7 @@ impl RecordReader {
             ends: &self.ends[..self.ends_len],
             raw: &self.raw[..raw_end],
             raw_complete: self.raw_complete,
+            terminated: terminator.is_some(),
         };
         on_event(Event::Record(record));
         self.out_len = 0;
@@ -283,6 +302,24 @@ mod tests {
                 Seen::Rec(4, 4, vec!["last".into(), "1".into()], "last,1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn old_mac_line_endings_count_as_lines() {
+        let seen = all_chunkings(b"a,b\rc,d\r\re,f");
+        assert_eq!(
+            seen,
+            vec![
+                Seen::Rec(1, 1, vec!["a".into(), "b".into()], "a,b".into()),
+                Seen::Rec(2, 2, vec!["c".into(), "d".into()], "c,d".into()),
+                Seen::Blank(3),
+                Seen::Rec(4, 4, vec!["e".into(), "f".into()], "e,f".into()),
+            ]
+        );
+        let mut reader = RecordReader::new();
+        reader.feed(b"a\r\nb\rc\n", &mut |_| {});
+        reader.finish(&mut |_| {});
+        assert_eq!(reader.lone_crs(), 1);
     }
 
     #[test]

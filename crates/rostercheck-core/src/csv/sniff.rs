@@ -56,12 +56,13 @@ pub fn sniff(prefix: &[u8]) -> Sniffed {
     }
 }
 
-/// Decodes bytes as Windows-1252 (what Excel's plain "CSV" save writes in the US).
+/// Decodes bytes as Windows-1252 (what Excel's plain "CSV" save writes in the US); the five
+/// bytes Windows-1252 leaves undefined show as `�`.
 pub fn decode_windows_1252(bytes: &[u8]) -> String {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
+        '€', '\u{FFFD}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{FFFD}', 'Ž',
+        '\u{FFFD}', '\u{FFFD}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+        '\u{FFFD}', 'ž', 'Ÿ',
     ];
     bytes
         .iter()

@@ -79,7 +79,7 @@ pub fn render(report: &Report, style: &Style) -> String {
                 .iter()
                 .find(|f| &f.name == name)
         });
-        let count = |s: Severity| items.iter().filter(|d| d.severity == s).count() as u64;
+        let count = |s: Severity| report.total_of(section.as_deref(), s);
         let title = match (&section, info) {
             (None, _) if items.is_empty() => continue,
             (None, _) => "Package".to_owned(),
@@ -119,11 +119,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         for (_, code) in codes {
             let group: Vec<&&Diagnostic> = items.iter().filter(|d| d.code == code).collect();
             let first = group[0];
-            let total = report
-                .totals
-                .get(&(section.clone(), code))
-                .copied()
-                .unwrap_or(group.len() as u64);
+            let total = report.total(section.as_deref(), code);
             let rule = crate::rules::find(code);
             let times = if total > 1 {
                 format!(" ×{total}")

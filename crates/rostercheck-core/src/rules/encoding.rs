@@ -170,3 +170,17 @@ pub static EMPTY_FILE: Rule = Rule {
         spec: "OneRoster CSV binding §2: a header row is required; files with no data rows are not permitted.",
     },
 };
+
+pub static OLD_MAC_LINE_ENDINGS: Rule = Rule {
+    code: "OR113",
+    name: "old-mac-line-endings",
+    severity: Warning,
+    summary: "Lines end with a carriage return only (old Mac format)",
+    docs: RuleDocs {
+        what: "Detects line breaks made of a lone CR, as Excel's \"CSV (Macintosh)\" save writes them.",
+        why: "RFC 4180 uses CRLF and most importers accept LF; a CR-only file is read by many as one long line.",
+        example: "A users.csv saved from Excel for Mac as \"CSV (Macintosh)\".",
+        fix: "Save as \"CSV UTF-8 (Comma delimited)\", or convert the line endings in a text editor.",
+        spec: "RFC 4180 §2 rule 1 (CRLF line breaks); vendor guidance: flag lone CR.",
+    },
+};

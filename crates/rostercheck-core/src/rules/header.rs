@@ -93,7 +93,7 @@ pub static WRONG_VERSION_HEADER: Rule = Rule {
     severity: Error,
     summary: "The header is the other OneRoster version's layout",
     docs: RuleDocs {
-        what: "Recognises a 1.1 users.csv header (with `orgSourcedIds` and `role`) in a 1.2 package, and the reverse, then checks the file with the layout it has. The 1.2.0 users.csv (with `resourceSourcedIds`) is reported as information.",
+        what: "Recognises a 1.1 users.csv header (with `orgSourcedIds` and `role`) in a 1.2 package, and the reverse, then checks the file with the layout it has. The 1.2.0 users.csv (with `resourceSourcedIds`) is a warning.",
         why: "1.2 moved org membership and roles to roles.csv: every column after `enabledUser` shifts by two, so a consumer reads usernames as roles.",
         example: "A 1.2 manifest with `sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,…` in users.csv.",
         fix: "Export every file with the same OneRoster version, and make `oneroster.version` in the manifest match it.",

@@ -146,10 +146,10 @@ pub static FILE_NAME_CASE: Rule = Rule {
 pub static NESTED_FOLDER: Rule = Rule {
     code: "OR011",
     name: "nested-folder",
-    severity: Warning,
+    severity: Error,
     summary: "The zip holds its CSV files inside a folder instead of at the root",
     docs: RuleDocs {
-        what: "Accepts a zip whose CSV files all sit in one folder, validates them, and reports it.",
+        what: "Accepts a zip whose CSV files sit in a folder (or in several), validates them, and reports it.",
         why: "Infinite Campus, ClassLink and most SFTP importers look for the files at the root of the zip and find nothing.",
         example: "`export/users.csv` inside `OneRoster.zip`.",
         fix: "Zip the files themselves, not the folder that contains them.",

@@ -213,3 +213,17 @@ pub static SUBJECT_CODES_MISMATCH: Rule = Rule {
         spec: "OneRoster CSV binding, classes/courses tables: subjectCodes has the same length and order as subjects.",
     },
 };
+
+pub static LEARNING_OBJECTIVE_NOT_UUID: Rule = Rule {
+    code: "OR316",
+    name: "learning-objective-not-uuid",
+    severity: Error,
+    summary: "A CASE learning objective id is not a UUID URN",
+    docs: RuleDocs {
+        what: "In lineItemLearningObjectiveIds.csv and resultLearningObjectiveIds.csv, checks that `learningObjectiveId` is a UUID URN when `source` is `case`.",
+        why: "Consumers look the objective up in the CASE framework by its UUID; any other identifier matches nothing.",
+        example: "`source` case with `learningObjectiveId` `MATH.7.RP.1`.",
+        fix: "Use the objective's CASE identifier, urn:uuid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, or set `source` to `unknown`.",
+        spec: "OneRoster 1.2 CSV binding, lineItemLearningObjectiveIds / resultLearningObjectiveIds: if source is case, learningObjectiveId MUST be a valid UUID URN.",
+    },
+};
