@@ -24,6 +24,15 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Text with `code` spans, built from text nodes only (never parsed as HTML). */
+function rich(tag, cls, text) {
+  const node = el(tag, { class: cls });
+  String(text ?? '').split('`').forEach((part, i) => {
+    if (part) node.append(i % 2 ? el('code', { text: part }) : document.createTextNode(part));
+  });
+  return node;
+}
+
 const number = (n) => Number(n).toLocaleString('en-US');
 const plural = (n, word) => `${number(n)} ${word}${n === 1 ? '' : 's'}`;
 function size(bytes) {
@@ -64,7 +73,12 @@ function onMessage(m) {
     case 'progress': onProgress(m); break;
     case 'fileDone': onFileDone(m); break;
     case 'done': onDone(m); break;
-    case 'error': fail(m.message); restartWorker(); break;
+    case 'error':
+      fail(m.message);
+      // A failure during a check poisons the engine (a wasm trap): start a fresh worker. A
+      // failure while starting would fail again, so it is only reported.
+      if (document.body.dataset.ready === 'true') restartWorker();
+      break;
   }
 }
 
@@ -245,6 +259,7 @@ function renderSummary() {
   const summary = $('summary');
   summary.setAttribute('tabindex', '-1');
   summary.replaceChildren(el('div', {}, el('h2', { id: 'results-title', text: 'Result' }), verdict, secs), stats);
+
 }
 
 function countsBy(items, key) {
@@ -303,7 +318,7 @@ function renderOverview() {
       el('span', { text: g.grade }),
       el('span', { class: 'bar-track', 'aria-hidden': 'true' }, barOf(g.students / max)),
       el('span', { class: 'num', text: number(g.students) }))))) : null;
-  box.replaceChildren(totals, el('div', { class: 'table-wrap' }, table), more, grades);
+  box.replaceChildren(...[totals, el('div', { class: 'table-wrap' }, table), more, grades].filter(Boolean));
 }
 
 function barOf(fraction) {
@@ -373,7 +388,7 @@ function renderGroup(code, list) {
 
 function renderGroupBody(code, list) {
   const tools = el('div', { class: 'group-tools' },
-    el('p', { class: 'small muted', text: rules.get(code)?.why ?? '' }),
+    rich('p', 'small muted', rules.get(code)?.why ?? ''),
     el('button', { type: 'button', class: 'button', onclick: () => explain(code), text: 'What does this mean?' }));
   const shown = list.slice(0, MAX_ROWS_PER_GROUP);
   const ul = el('ul', { class: 'finding-list' }, ...shown.map(renderFinding));
@@ -388,7 +403,7 @@ function renderFinding(d) {
   if (d.line != null) where.append(el('br'), document.createTextNode(`line ${number(d.line)}`));
   if (d.column != null) where.append(document.createTextNode(`, column ${d.column}`));
   if (d.field) where.append(el('br'), el('code', { text: d.field }));
-  const body = el('div', {}, el('p', { class: 'message', text: d.message }), el('p', { class: 'fix', text: d.help }));
+  const body = el('div', {}, rich('p', 'message', d.message), rich('p', 'fix', d.help));
   const li = el('li', { class: 'finding' }, where, body);
   if (d.raw) li.append(el('pre', { class: 'raw', 'aria-label': 'The line in the file', text: d.raw }));
   return li;
@@ -399,7 +414,7 @@ function explain(code) {
   if (!r) return;
   const panel = $('explain');
   $('explain-title').textContent = `${r.code} ${r.name}: ${r.summary}`;
-  const section = (title, text) => [el('h3', { text: title }), el('p', { text })];
+  const section = (title, text) => [el('h3', { text: title }), rich('p', '', text)];
   $('explain-body').replaceChildren(
     ...section('What it checks', r.what), ...section('Why it matters', r.why), ...section('Example', r.example),
     ...section('How to fix', r.fix), ...section('Spec', r.spec));

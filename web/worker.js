@@ -84,8 +84,11 @@ function flush(validator) {
   if (batch !== '[]') postMessage({ type: 'diagnostics', batch });
 }
 
+// Loaded with the page, so that once it is open nothing more is fetched (it works offline).
+const sampleModule = import('./sample.js');
+
 async function sample() {
-  const { files } = await import('./sample.js');
+  const { files } = await sampleModule;
   return files.map(({ name, base64 }) => ({ file: new File([decodeBase64(base64)], name), path: name }));
 }
 

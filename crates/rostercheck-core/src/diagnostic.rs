@@ -125,6 +125,15 @@ pub fn truncate(value: &str) -> String {
     }
 }
 
+/// A raw line for display: lossy UTF-8, cut at [`MAX_RAW_CHARS`].
+pub fn raw_text(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    match text.char_indices().nth(MAX_RAW_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.into_owned(),
+    }
+}
+
 /// Wraps a sink so that findings on one record's line carry that record's raw text.
 pub struct WithRaw<'a> {
     pub inner: &'a mut dyn Sink,
@@ -135,11 +144,7 @@ pub struct WithRaw<'a> {
 impl Sink for WithRaw<'_> {
     fn push(&mut self, mut d: Diagnostic) {
         if d.line == Some(self.line) && d.raw.is_none() {
-            let text = String::from_utf8_lossy(self.raw);
-            d.raw = Some(match text.char_indices().nth(MAX_RAW_CHARS) {
-                Some((at, _)) => format!("{}…", &text[..at]),
-                None => text.into_owned(),
-            });
+            d.raw = Some(raw_text(self.raw));
         }
         self.inner.push(d);
     }

@@ -116,6 +116,8 @@ pub struct Group {
     pub problem: Problem,
     /// What kind of record the reference must name, checked once the target is known.
     pub constraint: Option<RefConstraint>,
+    /// The raw line of the first row that uses it, for display.
+    pub raw: Option<String>,
 }
 
 impl Group {
@@ -147,6 +149,7 @@ impl Groups {
         line: u64,
         problem: Problem,
         constraint: Option<RefConstraint>,
+        raw: &[u8],
     ) {
         let len = self.map.len();
         match self.map.entry((from, column, key, problem)) {
@@ -167,6 +170,7 @@ impl Groups {
                     lines: vec![line],
                     problem,
                     constraint,
+                    raw: Some(crate::diagnostic::raw_text(raw)),
                 });
             }
             hashbrown::hash_map::Entry::Vacant(_) => self.overflow += 1,

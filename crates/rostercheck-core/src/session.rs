@@ -148,6 +148,8 @@ pub struct Session {
     usernames: hashbrown::HashMap<u64, u32>,
     emails: hashbrown::HashMap<u64, u32>,
     scratch: Vec<Diagnostic>,
+    /// The raw text of the row being checked (shown with reference findings).
+    row_raw: Vec<u8>,
 }
 
 impl Default for Session {
@@ -183,6 +185,7 @@ impl Session {
             usernames: hashbrown::HashMap::new(),
             emails: hashbrown::HashMap::new(),
             scratch: Vec::new(),
+            row_raw: Vec::new(),
         }
     }
 
@@ -736,6 +739,8 @@ impl Session {
             return;
         }
         self.files[file.info].rows += 1;
+        self.row_raw.clear();
+        self.row_raw.extend_from_slice(record.raw);
         let width = if file.kind == FileKind::Manifest {
             2
         } else {
@@ -1109,8 +1114,17 @@ impl Session {
                     if let Some(problem) =
                         self.constraint_problem(target, entry, constraint_or_term, term)
                     {
-                        self.ready
-                            .add(from, col, pos, value, key, line, problem, constraint);
+                        self.ready.add(
+                            from,
+                            col,
+                            pos,
+                            value,
+                            key,
+                            line,
+                            problem,
+                            constraint,
+                            &self.row_raw,
+                        );
                     }
                 }
                 None if self.damaged[target as usize] => {}
@@ -1123,6 +1137,7 @@ impl Session {
                     line,
                     Problem::Missing,
                     constraint,
+                    &self.row_raw,
                 ),
             }
         } else {
@@ -1133,7 +1148,17 @@ impl Session {
                 Problem::Missing
             };
             // Pending: decided when the target file ends (or at finish if it never comes).
-            self.pending[target as usize].add(from, col, pos, value, key, line, problem, c);
+            self.pending[target as usize].add(
+                from,
+                col,
+                pos,
+                value,
+                key,
+                line,
+                problem,
+                c,
+                &self.row_raw,
+            );
         }
     }
 
@@ -1356,6 +1381,7 @@ impl Session {
         if group.problem == Problem::NotSchoolYear {
             d = d.severity(Severity::Warning);
         }
+        d.raw = group.raw.clone();
         d
     }
 

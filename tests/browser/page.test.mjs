@@ -1,0 +1,257 @@
+// End-to-end tests of the page in Debian's Chromium: what a district clerk does, and the
+// privacy promises (no requests, no storage, scripts never run from data).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, launch, open, dropFiles, waitDone, root, artifacts } from './helpers.mjs';
+
+const cli = path.join(root, 'target', 'release', 'rostercheck');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rostercheck-browser-'));
+let server;
+let url;
+let browser;
+
+before(async () => {
+  ({ server, url } = await startServer());
+  browser = await launch();
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function generate(name, args) {
+  const out = path.join(tmp, name);
+  execFileSync(cli, ['generate', '--out', out, ...args], { stdio: 'ignore' });
+  return out;
+}
+
+const filesOf = (dir) => readdirSync(dir).sort().map((f) => path.join(dir, f));
+
+async function expandAll(page) {
+  await page.$$eval('details.group', (all) => { for (const d of all) d.open = true; });
+}
+
+test('a valid generated package shows no errors', async () => {
+  const dir = generate('valid', ['--students', '300', '--oneroster', '1.2']);
+  const { context, page } = await open(browser, url);
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /Ready to sync/);
+  assert.match(await page.textContent('#summary'), /Errors0Warnings0/);
+  assert.match(await page.textContent('#groups'), /No problems found/);
+  assert.match(await page.textContent('#overview'), /300 students/);
+  await context.close();
+});
+
+test('defects are shown at their file and line, and the JSON download equals the CLI report', async () => {
+  const dir = path.join(root, 'examples', 'sample-district');
+  const { context, page } = await open(browser, url);
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /Not ready to sync: 7 errors to fix/);
+  await expandAll(page);
+  const findings = await page.$$eval('.finding', (all) => all.map((f) => f.textContent));
+  const expect = [
+    ['academicSessions.csv', 'line 5', 'this looks like a US month/day/year date; write 2026-11-02'],
+    ['users.csv', 'line 482', 'grade `7` should be `07`'],
+    ['users.csv', 'line 64', '`enabledUser` must be lower-case'],
+    ['users.csv', 'line 125', 'read as Windows-1252 it says "José"'],
+    ['users.csv', 'line 9', '`familyName` looks like a value with a comma'],
+    ['enrollments.csv', 'line 121', '"cls-000999" is not a sourcedId in classes.csv'],
+    ['demographics.csv', 'line 6', 'write `male`'],
+    ['orgs.csv', 'line 4', 'has no parentSourcedId'],
+  ];
+  for (const [file, line, text] of expect) {
+    const at = new RegExp(`^${file.replace('.', '\\.')}${line}(\\D|$)`);
+    assert.ok(findings.some((f) => at.test(f) && f.includes(text)), `${file} ${line}: ${text}\n${findings.join('\n')}`);
+  }
+  // The raw line of the file is shown with the finding.
+  assert.ok(findings.some((f) => f.includes('cls-000999,sch-0001,')), 'raw line shown');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  const fromPage = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  let fromCli;
+  try {
+    execFileSync(cli, ['check', dir, '--format', 'json'], { encoding: 'utf8' });
+  } catch (e) {
+    fromCli = JSON.parse(e.stdout); // exit code 1: errors found
+  }
+  assert.deepEqual(fromPage, fromCli);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+  const lines = readFileSync(await csv.path(), 'utf8').split('\r\n').filter(Boolean);
+  assert.equal(lines.length, fromCli.diagnostics.length + 1);
+  assert.match(lines[0], /^\uFEFFseverity,code,rule,file,line,column,field,value,message,help$/);
+
+  // Filters.
+  await page.uncheck('#show-error');
+  assert.match(await page.textContent('#findings-count'), /Showing 1 of 8 findings/);
+  await page.check('#show-error');
+  await page.selectOption('#filter-file', 'users.csv');
+  assert.match(await page.textContent('#findings-count'), /Showing 4 of 8 findings/);
+
+  // The rule docs panel.
+  await page.selectOption('#filter-file', '');
+  await page.click('details.group[data-code="OR309"] > summary');
+  await page.click('details.group[data-code="OR309"] >> text=What does this mean?');
+  assert.match(await page.textContent('#explain'), /Why it matters/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isHidden('#explain'), true);
+
+  await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
+  await context.close();
+});
+
+test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
+  const zip = path.join(tmp, 'OneRoster.zip');
+  execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });
+  const { context, page } = await open(browser, url);
+  await page.setInputFiles('#file-input', [zip]);
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /Ready to sync/);
+  assert.match(await page.textContent('#files-table'), /enrollments\.csv/);
+
+  await dropFiles(page, [{ name: 'users.xlsx', content: Buffer.from('PK\x03\x04\x14\x00\x06\x00rest of a workbook') }]);
+  await page.waitForSelector('body[data-busy="false"]');
+  await waitDone(page);
+  await expandAll(page);
+  assert.match(await page.textContent('#groups'), /users\.xlsx is an Excel workbook \(\.xlsx\) or a zip archive, not a CSV text file/);
+  assert.match(await page.textContent('#groups'), /CSV UTF-8 \(Comma delimited\)/);
+  await context.close();
+});
+
+test('a 200 MB file shows progress, keeps the page responsive, finishes, and can be cancelled', async () => {
+  const dir = generate('big', ['--students', '440000', '--oneroster', '1.1']);
+  const size = readdirSync(dir).reduce((n, f) => Math.max(n, readFileSync(path.join(dir, f)).length), 0);
+  assert.ok(size >= 200e6, `largest file is ${size} bytes`);
+  const { context, page } = await open(browser, url);
+  // A heartbeat on the main thread: it keeps ticking only if the page is not blocked.
+  await page.evaluate(() => { window.__beats = 0; setInterval(() => { window.__beats++; }, 50); });
+  await page.setInputFiles('#file-input', filesOf(dir));
+  const texts = new Set();
+  for (let i = 0; i < 400 && (await page.getAttribute('body', 'data-done')) !== 'true'; i++) {
+    const t = await page.textContent('#progress-text');
+    if (t) texts.add(t);
+    await page.waitForTimeout(100);
+  }
+  await waitDone(page, 600000);
+  const beats = await page.evaluate(() => window.__beats);
+  const seconds = await page.evaluate(() => document.querySelector('#summary').textContent.match(/Checked in ([\d.]+) s/)[1]);
+  const total = readdirSync(dir).reduce((n, f) => n + readFileSync(path.join(dir, f)).length, 0);
+  console.log(`# browser: ${(total / 1e6).toFixed(0)} MB in ${seconds} s = ${(total / 1e6 / Number(seconds)).toFixed(1)} MB/s; ${texts.size} progress updates seen; ${beats} heartbeats`);
+  assert.ok(texts.size >= 3, `progress updates: ${[...texts].join(' | ')}`);
+  assert.ok(beats >= 10, `the page stayed responsive (${beats} heartbeats)`);
+  assert.match(await page.textContent('#summary'), /Ready to sync/);
+
+  // Cancel mid-file: the work stops at once and the page is usable again.
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await page.waitForFunction(() => /MB of/.test(document.querySelector('#progress-text').textContent));
+  await page.click('#cancel');
+  assert.equal(await page.isHidden('#progress'), true);
+  assert.match(await page.textContent('#error'), /cancelled/);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.evaluate(() => { document.body.dataset.done = ''; });
+  await page.click('#sample');
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /7 errors/);
+  await context.close();
+});
+
+test('file names and cells with HTML or formulas are shown as text, and exported safely', async () => {
+  const { context, page } = await open(browser, url);
+  await page.evaluate(() => { window.__xss = 0; });
+  const base = path.join(root, 'crates', 'rostercheck-core', 'tests', 'fixtures', 'base-1.1');
+  const files = readdirSync(base).map((name) => ({ name, content: readFileSync(path.join(base, name)) }));
+  const users = files.find((f) => f.name === 'users.csv');
+  // Values that end up in findings: a role, a grade, a boolean.
+  users.content = Buffer.from(users.content.toString()
+    .replace('p1,,,true,sch1,parent,', 'p1,,,=1+2,sch1,<img src=x onerror=window.__xss=1>,')
+    .replace(',,,p1,09,', ',,,p1,<script>window.__xss=2</script>,'));
+  files.push({ name: '<img src=x onerror="window.__xss=3">.csv', content: Buffer.from('a,b\n1,2\n') });
+  await dropFiles(page, files);
+  await waitDone(page);
+  await expandAll(page);
+  const text = await page.textContent('#results');
+  assert.ok(text.includes('<script>window.__xss=2</script>'), 'the cell is shown as text');
+  assert.ok(text.includes('<img src=x onerror=window.__xss=1>'), 'the cell is shown as text');
+  assert.ok(text.includes('<img src=x onerror="window.__xss=3">.csv'), 'the file name is shown as text');
+  assert.equal(await page.$$eval('#results img, #results script', (n) => n.length), 0);
+  assert.equal(await page.evaluate(() => window.__xss), 0);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+  const content = readFileSync(await csv.path(), 'utf8');
+  assert.ok(!/(^|,)"[=+\-@]/m.test(content), 'no cell starts with a formula character');
+  assert.ok(content.includes('"\'=1+2"'), content);
+  await context.close();
+});
+
+test('the page requests only its own static files, nothing after loading, and stores nothing', async () => {
+  const { context, page, log } = await open(browser, url);
+  await page.waitForLoadState('networkidle');
+  const origin = new URL(url).origin;
+  const assets = new Set(readdirSync(path.join(root, 'dist')));
+  for (const r of log.requests) {
+    const u = new URL(r.url);
+    if (u.protocol === 'blob:') continue; // the worker's bootstrap, made in the page
+    assert.equal(u.origin, origin, r.url);
+    const file = u.pathname.slice(1) || 'index.html';
+    assert.ok(assets.has(file), `${r.url} is a static asset`);
+  }
+  const loaded = log.requests.length;
+  await page.click('#sample');
+  await waitDone(page);
+  await page.setInputFiles('#file-input', filesOf(path.join(root, 'examples', 'sample-district')));
+  await page.waitForTimeout(500);
+  await waitDone(page);
+  const after = log.requests.slice(loaded).filter((r) => !r.url.startsWith('blob:'));
+  assert.deepEqual(after.map((r) => r.url), [], 'no request after the page loaded');
+  const storage = await page.evaluate(async () => ({
+    local: localStorage.length, session: sessionStorage.length, cookie: document.cookie,
+    idb: (await indexedDB.databases()).length, caches: (await caches.keys()).length,
+  }));
+  assert.deepEqual(storage, { local: 0, session: 0, cookie: '', idb: 0, caches: 0 });
+  // The policy forbids connections: a request from the page context is blocked.
+  const blocked = await page.evaluate(async () => {
+    try { await fetch('https://example.com/collect', { method: 'POST', body: 'x' }); return false; } catch { return true; }
+  });
+  assert.equal(blocked, true);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('axe-core finds no accessibility violations on the start page and on a report', async () => {
+  const axe = readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  // axe is injected by the test; the page's policy would rightly refuse it.
+  const { context, page } = await open(browser, url, { bypassCSP: true });
+  const run = async () => {
+    await page.addScriptTag({ content: axe });
+    return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
+  };
+  assert.deepEqual(await run(), []);
+  await page.click('#sample');
+  await waitDone(page);
+  await expandAll(page);
+  assert.deepEqual(await run(), []);
+  await page.click('details.group[data-code="OR309"] >> text=What does this mean?');
+  assert.deepEqual(await run(), []);
+  await context.close();
+});
+
+test('works from a sub-path', async () => {
+  const { context, page } = await open(browser, url);
+  await context.close();
+  // Relative URLs only: the same files served under /tools/rostercheck/ work unchanged.
+  const html = readFileSync(path.join(root, 'dist', 'index.html'), 'utf8');
+  assert.ok(!/(src|href)="\//.test(html), 'no absolute URLs in index.html');
+  for (const f of readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.js'))) {
+    const js = readFileSync(path.join(root, 'dist', f), 'utf8');
+    assert.ok(!/import[^'"]*['"]\//.test(js), `${f} imports by absolute path`);
+  }
+  writeFileSync(path.join(tmp, 'ok'), '');
+});
