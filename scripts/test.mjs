@@ -18,4 +18,6 @@ run('cargo', ['test', '-p', 'rostercheck-wasm', '--target', 'wasm32-unknown-unkn
 });
 
 build();
+// The browser tests compare the page's report with the CLI's and generate packages with it.
+run('cargo', ['build', '--release', '-p', 'rostercheck-cli']);
 run('node', ['--test', '--test-concurrency=1', 'tests/browser/']);

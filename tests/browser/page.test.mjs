@@ -59,12 +59,12 @@ test('defects are shown at their file and line, and the JSON download equals the
   const findings = await page.$$eval('.finding', (all) => all.map((f) => f.textContent));
   const expect = [
     ['academicSessions.csv', 'line 5', 'this looks like a US month/day/year date; write 2026-11-02'],
-    ['users.csv', 'line 482', 'grade `7` should be `07`'],
-    ['users.csv', 'line 64', '`enabledUser` must be lower-case'],
+    ['users.csv', 'line 482', 'grade 7 should be 07'],
+    ['users.csv', 'line 64', 'enabledUser must be lower-case'],
     ['users.csv', 'line 125', 'read as Windows-1252 it says "José"'],
-    ['users.csv', 'line 9', '`familyName` looks like a value with a comma'],
+    ['users.csv', 'line 9', 'familyName looks like a value with a comma'],
     ['enrollments.csv', 'line 121', '"cls-000999" is not a sourcedId in classes.csv'],
-    ['demographics.csv', 'line 6', 'write `male`'],
+    ['demographics.csv', 'line 6', 'write male'],
     ['orgs.csv', 'line 4', 'has no parentSourcedId'],
   ];
   for (const [file, line, text] of expect) {

@@ -36,7 +36,9 @@ fn validates_in_the_browser_whatever_the_chunks() {
         batches.contains("\"raw\":\"s1,,,School,School,,d1\""),
         "{batches}"
     );
-    assert!(report.contains("\"errors\": 1"), "{report}");
+    // OR303 (`School`) and OR003 (the manifest lacks most file.* rows).
+    assert!(report.contains("\"errors\": 2"), "{report}");
+    assert!(report.contains("\"code\": \"OR003\""), "{report}");
     assert!(report.contains("\"version\": \"1.1\""), "{report}");
     assert!(
         !report.contains("\"raw\""),
