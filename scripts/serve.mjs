@@ -9,10 +9,12 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
   '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
 export const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data:; connect-src 'none'; font-src 'none'; object-src 'none'; media-src 'none'; base-uri 'none'; form-action 'none'";
 
-export function serve(dir, port = 0, host = '127.0.0.1') {
+/** Serves `dir` under `prefix` (e.g. `/tools/rostercheck/`, to test hosting on a sub-path). */
+export function serve(dir, port = 0, host = '127.0.0.1', prefix = '/') {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    if (!url.pathname.startsWith(prefix)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+    let file = path.normalize(decodeURIComponent(url.pathname.slice(prefix.length - 1))).replace(/^(\.\.[/\\])+/, '');
     if (file.endsWith('/')) file += 'index.html';
     const full = path.join(dir, file);
     if (!full.startsWith(dir)) { res.writeHead(403).end(); return; }

@@ -13,7 +13,7 @@ run('cargo', ['test', '--workspace']);
 writeFileSync(path.join(root, 'crates', 'rostercheck-wasm', 'webdriver.json'), JSON.stringify({
   'goog:chromeOptions': { binary: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] },
 }, null, 2));
-run('cargo', ['test', '-p', 'rostercheck-wasm', '--target', 'wasm32-unknown-unknown'], {
+run('cargo', ['test', '-p', 'rostercheck-wasm', '--target', 'wasm32-unknown-unknown', '--', '--nocapture'], {
   env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner', CHROMEDRIVER: '/usr/bin/chromedriver' },
 });
 

@@ -92,6 +92,7 @@ function validate(inputs) {
 
 function begin() {
   state = { items: [], files: new Map(), started: performance.now(), lastAnnounce: 0 };
+  document.body.dataset.done = 'false';
   $('error').hidden = true;
   $('results').hidden = true;
   $('progress').hidden = false;

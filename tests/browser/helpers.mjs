@@ -9,10 +9,10 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const dist = path.join(root, 'dist');
 export const artifacts = path.join(root, 'test-results');
 
-export async function startServer() {
-  const server = await serve(dist, 0);
+export async function startServer(prefix = '/') {
+  const server = await serve(dist, 0, '127.0.0.1', prefix);
   const { port } = server.address();
-  return { server, url: `http://127.0.0.1:${port}/` };
+  return { server, url: `http://127.0.0.1:${port}${prefix}` };
 }
 
 export async function launch() {
@@ -31,8 +31,10 @@ export async function open(browser, url, options = {}) {
   context.on('request', (r) => log.requests.push({ url: r.url(), at: Date.now() }));
   page.on('pageerror', (e) => log.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') log.console.push(m.text()); });
+  const started = Date.now();
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  log.readyMs = Date.now() - started;
   return { context, page, log };
 }
 

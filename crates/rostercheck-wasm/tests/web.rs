@@ -52,3 +52,38 @@ fn rules_and_version() {
     assert!(rules().contains("\"OR309\""));
     assert!(!version().is_empty());
 }
+
+/// Measures the two ways to hand a large batch of findings to JavaScript: one JSON string that
+/// JavaScript parses (what the facade does), or JS objects built field by field by
+/// serde-wasm-bindgen. Prints the times; asserts nothing about them.
+#[wasm_bindgen_test]
+fn batch_transfer_measurement() {
+    use rostercheck_core::diagnostic::Diagnostic;
+    use rostercheck_core::rules::value::INVALID_GRADE;
+    let batch: Vec<Diagnostic> = (0..20_000u64)
+        .map(|i| {
+            Diagnostic::new(
+                &INVALID_GRADE,
+                "Excel removed the leading zero: grade `9` should be `09`",
+                "grades are two-digit codes",
+            )
+            .file("users.csv")
+            .line(i + 2)
+            .position(16)
+            .field("grades")
+            .value("9")
+        })
+        .collect();
+    let t0 = js_sys::Date::now();
+    let json = serde_json::to_string(&batch).unwrap();
+    let parsed = js_sys::JSON::parse(&json).unwrap();
+    let t1 = js_sys::Date::now();
+    let objects = serde_wasm_bindgen::to_value(&batch).unwrap();
+    let t2 = js_sys::Date::now();
+    assert!(parsed.is_object() && objects.is_object());
+    wasm_bindgen_test::console_log!(
+        "20,000 findings: JSON string + JSON.parse {:.1} ms; serde-wasm-bindgen {:.1} ms",
+        t1 - t0,
+        t2 - t1
+    );
+}
