@@ -75,10 +75,10 @@ fn batch_transfer_measurement() {
         })
         .collect();
     let t0 = js_sys::Date::now();
-    let json = serde_json::to_string(&batch).unwrap();
-    let parsed = js_sys::JSON::parse(&json).unwrap();
+    let json = serde_json::to_string(&batch).expect("json");
+    let parsed = js_sys::JSON::parse(&json).expect("parse");
     let t1 = js_sys::Date::now();
-    let objects = serde_wasm_bindgen::to_value(&batch).unwrap();
+    let objects = serde_wasm_bindgen::to_value(&batch).expect("objects");
     let t2 = js_sys::Date::now();
     assert!(parsed.is_object() && objects.is_object());
     wasm_bindgen_test::console_log!(
