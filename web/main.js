@@ -1,6 +1,5 @@
 // The page: hands files to the worker, shows progress, and renders the report. Every value
 // from a roster file is inserted as text (textContent), never as HTML.
-import { reportToCsv } from './export.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_ROWS_PER_GROUP = 200;
@@ -207,6 +206,7 @@ function onDiagnostics(items) {
 function onDone(m) {
   setBusy(false);
   state.reportText = m.report;
+  state.csvText = m.csv;
   state.report = JSON.parse(m.report);
   state.seconds = m.seconds;
   $('progress').hidden = true;
@@ -444,7 +444,7 @@ function download(name, type, content) {
 function wireResults() {
   for (const id of ['show-error', 'show-warning', 'show-info', 'filter-file', 'filter-rule']) $(id).addEventListener('change', renderGroups);
   $('download-json').addEventListener('click', () => download('rostercheck-report.json', 'application/json', state.reportText));
-  $('download-csv').addEventListener('click', () => download('rostercheck-report.csv', 'text/csv;charset=utf-8', reportToCsv(state.report)));
+  $('download-csv').addEventListener('click', () => download('rostercheck-report.csv', 'text/csv;charset=utf-8', state.csvText));
   $('print').addEventListener('click', () => window.print());
   window.addEventListener('beforeprint', () => {
     for (const d of document.querySelectorAll('details.group')) {

@@ -74,9 +74,10 @@ async function validate(inputs, maxPerRule) {
     postMessage({ type: 'fileDone', name: f.name, bytes: fileBytes, doneBytes, totalBytes, rows: validator.rows() });
   }
   const report = validator.finish();
+  const csv = validator.csv();
   flush(validator);
   validator.free();
-  postMessage({ type: 'done', report, seconds: (performance.now() - started) / 1000, totalBytes });
+  postMessage({ type: 'done', report, csv, seconds: (performance.now() - started) / 1000, totalBytes });
 }
 
 function flush(validator) {

@@ -77,6 +77,8 @@ enum Command {
 enum Format {
     Text,
     Json,
+    /// One row per finding, safe to open in Excel.
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +112,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             input::check(&paths, chunk_size.max(1), &mut report)?;
             let text = match format {
                 Format::Json => rostercheck_core::render::json::render(&report),
+                Format::Csv => rostercheck_core::render::csv::render(&report),
                 Format::Text => {
                     let color = match color {
                         Color::Always => true,
@@ -147,7 +150,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         )
                     })
                     .collect(),
-                Format::Json => rostercheck_core::render::json::rules(),
+                Format::Json | Format::Csv => rostercheck_core::render::json::rules(),
             };
             print(&text)?;
             Ok(ExitCode::SUCCESS)

@@ -125,6 +125,16 @@ pub fn plan(names: &[String], sink: &mut dyn Sink) -> Planned {
                 .file(&name),
             );
             None
+        } else if lower.ends_with(".zip") {
+            sink.push(
+                Diagnostic::new(
+                    &rules::UNKNOWN_FILE,
+                    format!("\"{name}\" is a zip inside the zip, and was not opened"),
+                    "unzip it and check the files it holds; a OneRoster package is one zip with the CSV files at its root",
+                )
+                .file(&name),
+            );
+            None
         } else {
             sink.push(
                 Diagnostic::new(

@@ -69,6 +69,9 @@ struct FileState {
     mode_declared: bool,
     /// Rows ending in extra empty fields have been reported once.
     reported_tail: bool,
+    blank_lines: BlankLines,
+    /// The header line as written, to recognise it repeated further down.
+    header_raw: Vec<u8>,
     /// A row length judged to be the header's plus empty trailing fields.
     tail_width: Option<usize>,
     /// Rows whose status columns contradict the file's mode.
@@ -291,6 +294,8 @@ impl Session {
             mode: None,
             mode_declared: false,
             reported_tail: false,
+            blank_lines: BlankLines::default(),
+            header_raw: Vec::new(),
             tail_width: None,
             bulk_filled: ModeMismatch::default(),
             delta_missing: ModeMismatch::default(),
@@ -349,6 +354,24 @@ impl Session {
         self.current = Some(file);
     }
 
+    /// Gives up on the current file (a zip entry that is encrypted, uses an unknown compression,
+    /// is damaged or looks like a zip bomb): reports `reason` and ends the file.
+    pub fn fail_file(&mut self, reason: &str, sink: &mut dyn Sink) {
+        let Some(file) = self.current.as_mut() else {
+            return;
+        };
+        file.skip = true;
+        sink.push(
+            Diagnostic::new(
+                &package::UNREADABLE_ENTRY,
+                format!("{} could not be read: {reason}", file.name),
+                "re-create the zip from the exported files (standard deflate compression, no password) and check it again; the other files were checked",
+            )
+            .file(&file.name),
+        );
+        self.end_file(sink);
+    }
+
     /// Ends the current file.
     pub fn end_file(&mut self, sink: &mut dyn Sink) {
         let Some(mut file) = self.current.take() else {
@@ -370,6 +393,9 @@ impl Session {
                     .file(&file.name),
                 );
             }
+        }
+        if let Some(d) = file.blank_lines.finding(&file.name) {
+            sink.push(d);
         }
         let info = &mut self.files[file.info];
         info.mode = file.mode;
@@ -580,7 +606,34 @@ impl Session {
             return;
         }
         match event {
-            Event::BlankLine(line) => sink.push(blank_line(&file.name, line)),
+            Event::BlankLine(line) => file.blank_lines.add(line),
+            Event::Oversized { line, end_line } => {
+                let what = if file.header_seen {
+                    "This record"
+                } else {
+                    "The header"
+                };
+                sink.push(
+                    Diagnostic::new(
+                        &encoding::RECORD_TOO_LONG,
+                        format!(
+                            "{what} ({}) is longer than {} MB or has more than 10,000 fields",
+                            if end_line > line { format!("lines {line}–{end_line}") } else { format!("line {line}") },
+                            crate::csv::MAX_RECORD_BYTES / (1024 * 1024),
+                        ),
+                        "no OneRoster record is this large: the file is damaged, is not a OneRoster CSV, or has an unclosed quote that swallowed the rest of it; it was skipped",
+                    )
+                    .file(&file.name)
+                    .line(line),
+                );
+                if !file.header_seen {
+                    file.skip = true;
+                    file.header_seen = true;
+                } else {
+                    self.files[file.info].rows += 1;
+                    self.damaged[file.kind as usize] = true;
+                }
+            }
             Event::Record(record) => {
                 let mut sink = WithRaw {
                     inner: sink,
@@ -598,6 +651,7 @@ impl Session {
 
     fn on_header(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
         file.header_seen = true;
+        file.header_raw = record.raw.to_vec();
         let names: Vec<String> = record
             .fields()
             .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -735,7 +789,19 @@ impl Session {
     fn on_row(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
         let line = record.line;
         if record.is_blank() {
-            sink.push(blank_line(&file.name, line));
+            file.blank_lines.add(line);
+            return;
+        }
+        if record.raw == file.header_raw.as_slice() {
+            sink.push(
+                Diagnostic::new(
+                    &encoding::REPEATED_HEADER,
+                    "The header row appears again here",
+                    "delete this line; if two exports were pasted together, check that the rows after it belong in this file",
+                )
+                .file(&file.name)
+                .line(line),
+            );
             return;
         }
         self.files[file.info].rows += 1;
@@ -1928,14 +1994,49 @@ fn describe_roles(bits: u8) -> &'static str {
     }
 }
 
-fn blank_line(file: &str, line: u64) -> Diagnostic {
-    Diagnostic::new(
-        &encoding::BLANK_LINE,
-        "This line is empty",
-        "delete empty lines (and lines of only commas); some importers stop or fail at them",
-    )
-    .file(file)
-    .line(line)
+/// Empty lines of a file, reported once at its end: ten million of them are one finding.
+#[derive(Default)]
+struct BlankLines {
+    count: u64,
+    lines: Vec<u64>,
+}
+
+impl BlankLines {
+    fn add(&mut self, line: u64) {
+        self.count += 1;
+        if self.lines.len() < 5 {
+            self.lines.push(line);
+        }
+    }
+
+    fn finding(&self, file: &str) -> Option<Diagnostic> {
+        let first = *self.lines.first()?;
+        let message = if self.count == 1 {
+            "This line is empty".to_owned()
+        } else {
+            let lines = self
+                .lines
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if self.count as usize > self.lines.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!("{} lines are empty (lines {lines}{more})", self.count)
+        };
+        Some(
+            Diagnostic::new(
+                &encoding::BLANK_LINE,
+                message,
+                "delete empty lines (and lines of only commas); some importers stop or fail at them",
+            )
+            .file(file)
+            .line(first),
+        )
+    }
 }
 
 fn field_count(file: &FileState, record: &Record<'_>) -> Diagnostic {

@@ -7,6 +7,7 @@
 //! replace FILE line N: TEXT     insert FILE line N: TEXT     append FILE: TEXT
 //! delete FILE line N            remove FILE                  rename FILE to NAME
 //! manifest PROPERTY: VALUE      (sets or adds the row; VALUE `-` deletes it)
+//! repeat FILE N: TEXT           (appends a line of TEXT repeated N times)
 //! file NAME:                    (the following lines, up to `end`, are the whole file)
 //! ```
 //! TEXT understands `\xHH`, `\r`, `\n`, `\t`, `\0` and `\\`. Lines starting with `#` are comments.
@@ -145,6 +146,13 @@ pub fn apply(base: &Package, ops: &[&str]) -> Package {
                 f.push(b'\n');
             }
             "remove" => pkg.retain(|(n, _)| n != rest.trim()),
+            "repeat" => {
+                let (head, text) = rest.split_once(": ").expect("repeat FILE N: TEXT");
+                let (file, n) = head.rsplit_once(' ').expect("repeat FILE N");
+                let f = file_mut(&mut pkg, file);
+                f.extend_from_slice(&unescape(text).repeat(n.parse().expect("count")));
+                f.push(b'\n');
+            }
             "rename" => {
                 let (from, to) = rest.split_once(" to ").expect("rename A to B");
                 for (n, _) in pkg.iter_mut() {

@@ -105,6 +105,11 @@ impl Validator {
         self.collector.report.set_package(info);
         render::json::render(&self.collector.report)
     }
+
+    /// The CSV report (the CLI's `--format csv`), after [`Validator::finish`].
+    pub fn csv(&self) -> String {
+        render::csv::render(&self.collector.report)
+    }
 }
 
 /// Every rule with its documentation, as JSON.

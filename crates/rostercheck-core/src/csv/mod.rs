@@ -6,6 +6,6 @@ mod reader;
 mod sniff;
 mod structure;
 
-pub use reader::{Event, Record, RecordReader};
+pub use reader::{Event, Record, RecordReader, MAX_FIELDS, MAX_RECORD_BYTES};
 pub use sniff::{decode_windows_1252, sniff, Sniffed, SNIFF_LEN};
 pub use structure::{scan_quotes, QuoteProblem};

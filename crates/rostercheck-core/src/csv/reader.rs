@@ -3,11 +3,22 @@ use csv_core::{ReadRecordResult, Reader};
 /// Raw bytes kept per record for quote analysis and for showing the offending line.
 const RAW_CAP: usize = 64 * 1024;
 
+/// A record's unescaped bytes and field count are kept up to these limits; a longer record is
+/// skipped (and reported) instead of growing memory without bound. No OneRoster record comes
+/// near them.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_FIELDS: usize = 10_000;
+
 /// What the reader found: a record, or an empty line between records.
 pub enum Event<'a> {
     Record(Record<'a>),
     /// 1-based line number of an empty line.
     BlankLine(u64),
+    /// A record beyond [`MAX_RECORD_BYTES`] or [`MAX_FIELDS`], skipped: its first and last line.
+    Oversized {
+        line: u64,
+        end_line: u64,
+    },
 }
 
 /// One parsed record, borrowed from the reader until the callback returns.
@@ -77,6 +88,8 @@ pub struct RecordReader {
     crlf: u64,
     /// Last byte consumed for the current record (its terminator once it is complete).
     last_byte: Option<u8>,
+    /// The current record went past the limits and is being skipped.
+    oversized: bool,
     done: bool,
 }
 
@@ -103,6 +116,7 @@ impl RecordReader {
             crs: 0,
             crlf: 0,
             last_byte: None,
+            oversized: false,
             done: false,
         }
     }
@@ -133,13 +147,23 @@ impl RecordReader {
         self.ends_len += nend;
         match result {
             ReadRecordResult::InputEmpty => {}
+            // Past the limits the output is overwritten rather than grown: the record is
+            // only counted and reported.
+            ReadRecordResult::OutputFull if self.out.len() >= MAX_RECORD_BYTES => {
+                self.oversized = true;
+                self.out_len = 0;
+            }
             ReadRecordResult::OutputFull => {
                 let len = self.out.len();
-                self.out.resize(len * 2, 0);
+                self.out.resize((len * 2).min(MAX_RECORD_BYTES), 0);
+            }
+            ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_FIELDS => {
+                self.oversized = true;
+                self.ends_len = 0;
             }
             ReadRecordResult::OutputEndsFull => {
                 let len = self.ends.len();
-                self.ends.resize(len * 2, 0);
+                self.ends.resize((len * 2).min(MAX_FIELDS), 0);
             }
             ReadRecordResult::Record => self.emit(on_event),
             ReadRecordResult::End => self.done = true,
@@ -218,6 +242,20 @@ impl RecordReader {
                 raw_end -= 1;
             }
         }
+        if self.oversized {
+            on_event(Event::Oversized {
+                line: self.record_line,
+                end_line: end_line.max(self.record_line),
+            });
+            self.oversized = false;
+            self.out_len = 0;
+            self.ends_len = 0;
+            self.raw.clear();
+            self.raw_complete = true;
+            self.in_prefix = true;
+            self.last_byte = None;
+            return;
+        }
         let record = Record {
             line: self.record_line,
             end_line: end_line.max(self.record_line),
@@ -260,6 +298,7 @@ mod tests {
                 String::from_utf8_lossy(r.raw).into_owned(),
             )),
             Event::BlankLine(l) => seen.push(Seen::Blank(l)),
+            Event::Oversized { line, .. } => panic!("oversized at {line}"),
         };
         for c in input.chunks(chunk.max(1)) {
             reader.feed(c, &mut on);
@@ -302,6 +341,28 @@ mod tests {
                 Seen::Rec(4, 4, vec!["last".into(), "1".into()], "last,1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn oversized_records_are_skipped_with_bounded_memory() {
+        let mut input = b"a,b\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 10));
+        input.extend(b",y\nc,d\n");
+        input.extend(std::iter::repeat_n(b',', MAX_FIELDS + 5));
+        input.extend(b"\ne,f\n");
+        let mut seen = Vec::new();
+        let mut reader = RecordReader::new();
+        let mut on = |e: Event<'_>| match e {
+            Event::Record(r) => seen.push(format!("{}:{}", r.line, r.len())),
+            Event::Oversized { line, .. } => seen.push(format!("{line}:oversized")),
+            Event::BlankLine(l) => seen.push(format!("{l}:blank")),
+        };
+        for c in input.chunks(1 << 20) {
+            reader.feed(c, &mut on);
+        }
+        reader.finish(&mut on);
+        assert_eq!(seen, ["1:2", "2:oversized", "3:2", "4:oversized", "5:2"]);
+        assert!(reader.out.len() <= MAX_RECORD_BYTES && reader.ends.len() <= MAX_FIELDS);
     }
 
     #[test]

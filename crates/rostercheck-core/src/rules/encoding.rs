@@ -184,3 +184,31 @@ pub static OLD_MAC_LINE_ENDINGS: Rule = Rule {
         spec: "RFC 4180 §2 rule 1 (CRLF line breaks); vendor guidance: flag lone CR.",
     },
 };
+
+pub static RECORD_TOO_LONG: Rule = Rule {
+    code: "OR114",
+    name: "record-too-long",
+    severity: Error,
+    summary: "A record is too large to be a OneRoster record (over 16 MB or 10,000 fields)",
+    docs: RuleDocs {
+        what: "Skips and reports a header or record longer than 16 MB or with more than 10,000 fields, keeping memory bounded.",
+        why: "No OneRoster record comes near this size: the file is damaged, is something else saved as CSV, or an unclosed quote swallowed the rest of the file.",
+        example: "A 100 MB file with no line breaks, or a header with a million columns.",
+        fix: "Open the file in a text editor to see what it really holds, and export it again from the SIS.",
+        spec: "OneRoster CSV binding §2 (one record per line; the defined columns).",
+    },
+};
+
+pub static REPEATED_HEADER: Rule = Rule {
+    code: "OR115",
+    name: "repeated-header",
+    severity: Error,
+    summary: "The header row appears again in the middle of the file",
+    docs: RuleDocs {
+        what: "Reports data rows that repeat the header, as when two exports are pasted together.",
+        why: "Consumers read the repeated header as a record with sourcedId `sourcedId` and fail or import garbage; the rows after it may come from another export.",
+        example: "users.csv with `sourcedId,status,dateLastModified,…` again on line 5,001.",
+        fix: "Delete the repeated header line, and check that the two halves really belong in one file.",
+        spec: "OneRoster CSV binding §2: one header row, then records.",
+    },
+};

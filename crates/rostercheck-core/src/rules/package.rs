@@ -198,3 +198,17 @@ pub static DUPLICATE_FILE: Rule = Rule {
         spec: "OneRoster CSV binding §2.1: at most one of each file (MAN-09).",
     },
 };
+
+pub static UNREADABLE_ENTRY: Rule = Rule {
+    code: "OR015",
+    name: "unreadable-entry",
+    severity: Error,
+    summary: "A file in the zip cannot be read (encrypted, damaged, unusual compression, or a zip bomb)",
+    docs: RuleDocs {
+        what: "Reports zip entries that cannot be read safely: password-protected, compressed with a method other than deflate, damaged or cut short, or expanding far beyond any roster (a zip bomb). The other files are still checked.",
+        why: "Consumers cannot read these entries either, and a zip bomb would exhaust the memory of whatever opens it.",
+        example: "users.csv in a password-protected zip; a 40 KB entry that claims to expand to 50 GB.",
+        fix: "Zip the exported files again with standard compression and no password.",
+        spec: "OneRoster CSV binding §2.1: a zip of CSV files compressed with deflate (RFC 1951).",
+    },
+};
