@@ -8,6 +8,7 @@
 //! delete FILE line N            remove FILE                  rename FILE to NAME
 //! manifest PROPERTY: VALUE      (sets or adds the row; VALUE `-` deletes it)
 //! repeat FILE N: TEXT           (appends a line of TEXT repeated N times)
+//! unreadable FILE: REASON       (the host cannot read FILE, e.g. an encrypted zip entry)
 //! file NAME:                    (the following lines, up to `end`, are the whole file)
 //! ```
 //! TEXT understands `\xHH`, `\r`, `\n`, `\t`, `\0` and `\\`. Lines starting with `#` are comments.
@@ -23,6 +24,9 @@ pub fn fixtures_dir() -> PathBuf {
 }
 
 pub type Package = Vec<(String, Vec<u8>)>;
+
+/// Marks an entry that says "the host could not read this file" (its content is the reason).
+const UNREADABLE: &str = "\u{0}unreadable:";
 
 pub fn load_dir(dir: &Path) -> Package {
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -146,6 +150,10 @@ pub fn apply(base: &Package, ops: &[&str]) -> Package {
                 f.push(b'\n');
             }
             "remove" => pkg.retain(|(n, _)| n != rest.trim()),
+            "unreadable" => {
+                let (file, reason) = rest.split_once(": ").expect("unreadable FILE: REASON");
+                pkg.push((format!("{UNREADABLE}{file}"), reason.as_bytes().to_vec()));
+            }
             "repeat" => {
                 let (head, text) = rest.split_once(": ").expect("repeat FILE N: TEXT");
                 let (file, n) = head.rsplit_once(' ').expect("repeat FILE N");
@@ -246,9 +254,45 @@ pub fn load_fixture(path: &Path) -> Fixture {
     }
 }
 
+/// Validates `pkg` feeding each file in chunks of `chunk` bytes (0 = whole files).
 pub fn run(pkg: &Package, chunk: usize) -> Report {
+    let unreadable: Vec<(&str, String)> = pkg
+        .iter()
+        .filter_map(|(n, b)| {
+            n.strip_prefix(UNREADABLE)
+                .map(|f| (f, String::from_utf8_lossy(b).into_owned()))
+        })
+        .collect();
+    let files: Vec<&(String, Vec<u8>)> = pkg
+        .iter()
+        .filter(|(n, _)| !n.starts_with(UNREADABLE))
+        .collect();
+    if unreadable.is_empty() {
+        let mut report = Report::new(0);
+        validate_in_memory(pkg, chunk, &mut report);
+        return report;
+    }
     let mut report = Report::new(0);
-    validate_in_memory(pkg, chunk, &mut report);
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let mut session = rostercheck_core::Session::new();
+    for i in session.plan(&names, &mut report) {
+        session.begin_file(i);
+        match unreadable.iter().find(|(f, _)| *f == files[i].0) {
+            Some((_, reason)) => session.fail_file(reason, &mut report),
+            None => {
+                for c in files[i].1.chunks(if chunk == 0 {
+                    files[i].1.len().max(1)
+                } else {
+                    chunk
+                }) {
+                    session.feed(c, &mut report);
+                }
+                session.end_file(&mut report);
+            }
+        }
+    }
+    let info = session.finish(&mut report);
+    report.set_package(info);
     report
 }
 
