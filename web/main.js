@@ -50,7 +50,10 @@ function startWorker() {
   const blob = new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' });
   worker = new Worker(URL.createObjectURL(blob), { type: 'module', name: 'rostercheck' });
   worker.onmessage = ({ data }) => onMessage(data);
-  worker.onerror = (e) => fail(`The checker stopped unexpectedly${e.message ? `: ${e.message}` : ''}. Reload the page and try again.`);
+  worker.onerror = (e) => {
+    fail(`The checker stopped unexpectedly${e.message ? ` (${e.message})` : ''}. It has been restarted: choose your files again.`);
+    restartWorker();
+  };
 }
 
 function restartWorker() {
@@ -462,3 +465,5 @@ function wireResults() {
 wireInput();
 wireResults();
 startWorker();
+// For the recovery test: makes the engine panic on purpose, as a bug would.
+window.rostercheckSelfTest = () => { begin(); worker.postMessage({ type: 'selftest-panic' }); };

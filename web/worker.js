@@ -1,8 +1,8 @@
 // The validation worker: owns the wasm engine, reads each file (or zip entry) as a stream and
 // posts findings in batches, never one message per row. The page terminates it to cancel.
-import init, { Validator, rules, version } from './rostercheck_wasm.js';
+import init, { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
 import wasmBase64 from './rostercheck_wasm_bytes.js';
-import { listEntries, openEntry, ZipError } from './zip.js';
+import { listEntries, openEntry, refusal, ZipError } from './zip.js';
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -27,7 +27,7 @@ async function entriesOf(inputs) {
       const listed = await listEntries(file);
       for (const e of listed) {
         if (e.name.endsWith('/')) continue; // a folder
-        out.push({ name: e.name, size: e.size, open: () => openEntry(file, e) });
+        out.push({ name: e.name, size: e.size, zipEntry: e, open: () => openEntry(file, e) });
       }
     } else {
       out.push({ name: path || file.name, size: file.size, open: async () => file.stream() });
@@ -48,12 +48,36 @@ async function validate(inputs, maxPerRule) {
   flush(validator);
   let doneBytes = 0;
   let last = 0;
+  let inflated = 0;
   for (const f of planned) {
     validator.beginFile(f.index);
-    const reader = (await entries[f.index].open()).getReader();
+    const entry = entries[f.index];
+    const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
+    if (refused) {
+      // Reported as a finding; the other files are still checked.
+      validator.failFile(refused);
+      flush(validator);
+      continue;
+    }
+    inflated += entry.zipEntry ? entry.size : 0;
+    let reader;
     let fileBytes = 0;
+    let failure = null;
+    try {
+      reader = (await entry.open()).getReader();
+    } catch (e) {
+      failure = e;
+    }
     for (;;) {
-      const { done, value } = await reader.read();
+      if (failure) break;
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        failure = e; // a damaged deflate stream, or more data than declared
+        break;
+      }
+      const { done, value } = chunk;
       if (done) break;
       validator.feed(value);
       fileBytes += value.length;
@@ -68,7 +92,8 @@ async function validate(inputs, maxPerRule) {
         });
       }
     }
-    validator.endFile();
+    if (failure) validator.failFile(failure instanceof ZipError ? failure.message : `the zip entry is damaged or cut short (${failure.message || failure})`);
+    else validator.endFile();
     flush(validator);
     doneBytes += fileBytes;
     postMessage({ type: 'fileDone', name: f.name, bytes: fileBytes, doneBytes, totalBytes, rows: validator.rows() });
@@ -96,9 +121,12 @@ async function sample() {
 onmessage = async ({ data }) => {
   try {
     if (data.type === 'validate') await validate(data.inputs, data.maxPerRule ?? 1000);
+    else if (data.type === 'selftest-panic') { await ready; panicForTest(); }
     else if (data.type === 'sample') await validate(await sample(), 1000);
   } catch (e) {
-    const message = e instanceof ZipError ? e.message : `Checking stopped: ${e.message || e}`;
+    const message = e instanceof ZipError
+      ? e.message
+      : `The checker stopped unexpectedly (${e.message || e}). It has been restarted: choose your files again.`;
     postMessage({ type: 'error', message });
   }
 };

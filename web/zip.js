@@ -10,6 +10,15 @@ const LOCAL = 0x04034b50;
 
 export class ZipError extends Error {}
 
+/** Limits, as in the CLI: a OneRoster export has at most 22 files and compresses 5–15 times. */
+export const LIMITS = {
+  entries: 10000,
+  entryBytes: 8 * 2 ** 30,
+  totalBytes: 32 * 2 ** 30,
+  ratio: 1000,
+  ratioFloor: 64 * 2 ** 20,
+};
+
 async function bytes(file, start, end) {
   return new DataView(await file.slice(start, end).arrayBuffer());
 }
@@ -43,6 +52,7 @@ export async function listEntries(file) {
     cdOffset = u64(record, 48);
   }
   if (cdOffset + cdSize > file.size) throw new ZipError(`${file.name} is truncated: its directory points past the end of the file`);
+  if (count > LIMITS.entries) throw new ZipError(`${file.name} holds ${count} entries; a OneRoster export holds at most 22 files`);
   const cd = await bytes(file, cdOffset, cdOffset + cdSize);
   const entries = [];
   let p = 0;
@@ -80,6 +90,30 @@ export async function listEntries(file) {
   return entries;
 }
 
+/** Why an entry must not be read (encrypted, unknown method, a zip bomb), or null. */
+export function refusal(entry, totalSoFar) {
+  if (entry.encrypted) return 'it is encrypted (password-protected)';
+  if (entry.method !== 0 && entry.method !== 8) return `it uses a compression method (${entry.method}) this page cannot read`;
+  if (entry.size > LIMITS.entryBytes || totalSoFar + entry.size > LIMITS.totalBytes) {
+    return `it would expand to ${entry.size} bytes, more than any roster file (a zip bomb?)`;
+  }
+  const ratio = Math.floor(entry.size / Math.max(entry.compressedSize, 1));
+  if (entry.size > LIMITS.ratioFloor && ratio > LIMITS.ratio) return `it would expand ${ratio}-fold, to ${entry.size} bytes: this looks like a zip bomb`;
+  return null;
+}
+
+/** Passes bytes through, failing once more than `limit` have come: the directory lied. */
+function capped(limit) {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.length;
+      if (seen > limit) controller.error(new ZipError('it holds more data than its size in the zip directory says'));
+      else controller.enqueue(chunk);
+    },
+  });
+}
+
 /** A ReadableStream of the entry's uncompressed bytes. */
 export async function openEntry(file, entry) {
   if (entry.encrypted) throw new ZipError(`${entry.name} is encrypted (password-protected) and cannot be read; zip the files without a password`);
@@ -89,6 +123,6 @@ export async function openEntry(file, entry) {
   if (start + entry.compressedSize > file.size) throw new ZipError(`${entry.name} is cut short: the zip is truncated`);
   const raw = file.slice(start, start + entry.compressedSize).stream();
   if (entry.method === 0) return raw;
-  if (entry.method === 8) return raw.pipeThrough(new DecompressionStream('deflate-raw'));
+  if (entry.method === 8) return raw.pipeThrough(new DecompressionStream('deflate-raw')).pipeThrough(capped(entry.size));
   throw new ZipError(`${entry.name} uses a compression method (${entry.method}) this page cannot read; re-create the zip with standard (deflate) compression`);
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launch, open, dropFiles, waitDone, root, artifacts } from './helpers.mjs';
+import { startServer, launch, open, dropFiles, waitDone, root, artifacts, makeZip } from './helpers.mjs';
 
 const cli = path.join(root, 'target', 'release', 'rostercheck');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rostercheck-browser-'));
@@ -187,6 +187,36 @@ test('file names and cells with HTML or formulas are shown as text, and exported
   const content = readFileSync(await csv.path(), 'utf8');
   assert.ok(!/(^|,)"[=+\-@]/m.test(content), 'no cell starts with a formula character');
   assert.ok(content.includes('"\'=1+2"'), content);
+  await context.close();
+});
+
+test('hostile zips give findings, and the page recovers from a crashed engine', async () => {
+  const base = path.join(root, 'crates', 'rostercheck-core', 'tests', 'fixtures', 'base-1.1');
+  const entries = readdirSync(base).map((name) => ({ name, content: readFileSync(path.join(base, name)) }));
+  entries.find((e) => e.name === 'users.csv').encrypted = true;
+  entries.push({ name: 'bomb.csv', content: Buffer.alloc(200 * 1024 * 1024) });
+  entries.find((e) => e.name === 'demographics.csv').name = 'demographics.csv';
+  const bombZip = path.join(tmp, 'hostile.zip');
+  // The bomb is renamed so that it is read as a OneRoster file: courses.csv is dropped for it.
+  const hostile = entries.filter((e) => e.name !== 'courses.csv').map((e) => (e.name === 'bomb.csv' ? { ...e, name: 'courses.csv' } : e));
+  writeFileSync(bombZip, makeZip(hostile));
+  const { context, page, log } = await open(browser, url);
+  await page.setInputFiles('#file-input', [bombZip]);
+  await waitDone(page);
+  await expandAll(page);
+  const groups = await page.textContent('#groups');
+  assert.match(groups, /users\.csv could not be read: it is encrypted/);
+  assert.match(groups, /courses\.csv could not be read: it would expand \d+-fold/);
+
+  // A panic inside the engine: a clear message, a fresh worker, and the page works again.
+  await page.evaluate(() => window.rostercheckSelfTest());
+  await page.waitForFunction(() => /stopped unexpectedly/.test(document.querySelector('#error').textContent));
+  assert.equal(await page.isHidden('#progress'), true);
+  await page.evaluate(() => { document.body.dataset.done = 'false'; });
+  await page.click('#sample');
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /7 errors/);
+  assert.deepEqual(log.errors, []);
   await context.close();
 });
 

@@ -80,6 +80,13 @@ impl Validator {
         self.session.end_file(&mut self.collector);
     }
 
+    /// Gives up on the current file (an encrypted or damaged zip entry, a zip bomb), with the
+    /// reason in words; it is reported and the other files are still checked.
+    #[wasm_bindgen(js_name = failFile)]
+    pub fn fail_file(&mut self, reason: &str) {
+        self.session.fail_file(reason, &mut self.collector);
+    }
+
     /// Data rows read so far in the package.
     pub fn rows(&self) -> f64 {
         self.session.rows() as f64
@@ -116,6 +123,12 @@ impl Validator {
 #[wasm_bindgen]
 pub fn rules() -> String {
     render::json::rules()
+}
+
+/// Panics on purpose: the page's recovery from a crashed engine is tested with it.
+#[wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test() {
+    panic!("rostercheck self-test: a deliberate panic");
 }
 
 /// The engine's version.
