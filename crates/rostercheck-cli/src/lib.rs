@@ -2,3 +2,6 @@
 //! CSV files, streamed in chunks into a validation session.
 
 pub mod input;
+
+#[doc(hidden)]
+pub mod fuzzing;
