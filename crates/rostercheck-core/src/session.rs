@@ -62,7 +62,9 @@ struct FileState {
     sniff_buffer: Vec<u8>,
     sniffed: bool,
     skip: bool,
-    reader: RecordReader,
+    /// Taken out while it calls back into the session (building a reader is costly: csv-core
+    /// compiles its state machine).
+    reader: Option<RecordReader>,
     plan: Option<Plan>,
     header_seen: bool,
     mode: Option<Mode>,
@@ -288,7 +290,7 @@ impl Session {
             sniff_buffer: Vec::new(),
             sniffed: false,
             skip: false,
-            reader: RecordReader::new(),
+            reader: Some(RecordReader::new()),
             plan: None,
             header_seen: false,
             mode: None,
@@ -381,9 +383,14 @@ impl Session {
             self.decide(&mut file, sink);
         }
         if !file.skip {
-            let mut reader = std::mem::take(&mut file.reader);
-            reader.finish(&mut |event| self.on_event(&mut file, event, sink));
-            if reader.lone_crs() > 0 && !file.skip {
+            let lone_crs = match file.reader.take() {
+                Some(mut reader) => {
+                    reader.finish(&mut |event| self.on_event(&mut file, event, sink));
+                    reader.lone_crs()
+                }
+                None => 0,
+            };
+            if lone_crs > 0 && !file.skip {
                 sink.push(
                     Diagnostic::new(
                         &encoding::OLD_MAC_LINE_ENDINGS,
@@ -596,9 +603,10 @@ impl Session {
     }
 
     fn read(&mut self, file: &mut FileState, chunk: &[u8], sink: &mut dyn Sink) {
-        let mut reader = std::mem::take(&mut file.reader);
-        reader.feed(chunk, &mut |event| self.on_event(file, event, sink));
-        file.reader = reader;
+        if let Some(mut reader) = file.reader.take() {
+            reader.feed(chunk, &mut |event| self.on_event(file, event, sink));
+            file.reader = Some(reader);
+        }
     }
 
     fn on_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
