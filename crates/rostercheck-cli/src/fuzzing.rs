@@ -27,12 +27,19 @@ fn same_findings(files: &[(String, Vec<u8>)], seed: u8) {
     }
 }
 
+fn kind_at(byte: u8) -> FileKind {
+    FileKind::ALL
+        .get(byte as usize % FileKind::ALL.len())
+        .copied()
+        .unwrap_or(FileKind::Users)
+}
+
 /// One file of a kind chosen by the first byte; the second byte picks the chunk size.
 pub fn session(data: &[u8]) {
     let [kind, seed, content @ ..] = data else {
         return;
     };
-    let kind = FileKind::ALL[*kind as usize % FileKind::ALL.len()];
+    let kind = kind_at(*kind);
     same_findings(&[(kind.file_name().to_owned(), content.to_vec())], *seed);
 }
 
@@ -44,7 +51,7 @@ pub fn package(data: &[u8]) {
         let Some((kind, content)) = part.split_first() else {
             continue;
         };
-        let name = FileKind::ALL[*kind as usize % FileKind::ALL.len()].file_name();
+        let name = kind_at(*kind).file_name();
         files.push((name.to_owned(), content.to_vec()));
     }
     same_findings(&files, *seed);

@@ -1,4 +1,11 @@
 //! The `rostercheck` binary: exit codes, formats, and the rule commands.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 use std::path::Path;
 use std::process::Command;

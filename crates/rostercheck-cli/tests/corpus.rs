@@ -11,6 +11,13 @@
 //!   Its other warnings: schools without a parent (OR505), classes whose only term is the
 //!   schoolYear `FY` (OR507; PROVENANCE notes `termSourcedIds=FY` points at the schoolYear
 //!   session) and one student without enrollments (OR601).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 use std::path::{Path, PathBuf};
 

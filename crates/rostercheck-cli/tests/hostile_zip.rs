@@ -1,5 +1,12 @@
 //! Hostile and damaged zips: each gives a clear finding (or, when nothing can be listed, a clear
 //! error), reads nothing it should not, and never panics.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 use std::io::Write;
 

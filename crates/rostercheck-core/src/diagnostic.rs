@@ -119,8 +119,12 @@ impl Diagnostic {
 
 /// Cuts a value to [`MAX_VALUE_CHARS`] characters.
 pub fn truncate(value: &str) -> String {
-    match value.char_indices().nth(MAX_VALUE_CHARS) {
-        Some((at, _)) => format!("{}…", &value[..at]),
+    match value
+        .char_indices()
+        .nth(MAX_VALUE_CHARS)
+        .and_then(|(at, _)| value.get(..at))
+    {
+        Some(head) => format!("{head}…"),
         None => value.to_owned(),
     }
 }
@@ -128,8 +132,12 @@ pub fn truncate(value: &str) -> String {
 /// A raw line for display: lossy UTF-8, cut at [`MAX_RAW_CHARS`].
 pub fn raw_text(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    match text.char_indices().nth(MAX_RAW_CHARS) {
-        Some((at, _)) => format!("{}…", &text[..at]),
+    match text
+        .char_indices()
+        .nth(MAX_RAW_CHARS)
+        .and_then(|(at, _)| text.get(..at))
+    {
+        Some(head) => format!("{head}…"),
         None => text.into_owned(),
     }
 }

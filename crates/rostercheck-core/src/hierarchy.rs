@@ -1,6 +1,9 @@
 //! The org tree and the academic-session tree: cycles, the district, and schools under it.
 //! Both files are small (thousands of rows), so their ids are kept as text for the messages.
 
+// Indexes are positions in the node list built here (`by_id` maps only to them).
+#![allow(clippy::indexing_slicing)]
+
 use hashbrown::HashMap;
 
 use crate::diagnostic::{Diagnostic, Sink};

@@ -2,6 +2,9 @@
 //! (plus a tag byte and the line it was defined on) and the references still waiting for their
 //! target. Memory grows with distinct ids, not with bytes.
 
+// Indexes are `FileKind as usize` into tables sized by `FileKind::ALL`.
+#![allow(clippy::indexing_slicing)]
+
 use hashbrown::HashMap;
 
 use crate::spec::{FileKind, RefConstraint};

@@ -212,8 +212,8 @@ pub fn read(
             "add the rows; the manifest must state manifest.version, oneroster.version and every file.* mode".to_owned()
         };
         let mut d = Diagnostic::new(&rules::MANIFEST_MISSING_PROPERTY, message, help).file(FILE);
-        if missing.len() == 1 {
-            d = d.field(missing[0]);
+        if let [only] = missing.as_slice() {
+            d = d.field(only);
         }
         out.push(d);
     }

@@ -148,12 +148,11 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                 out.push(f);
             }
         } else if column.braced_pairs {
-            let ok = trimmed.len() > 2
-                && trimmed.starts_with('{')
-                && trimmed.ends_with('}')
-                && trimmed[1..trimmed.len() - 1]
-                    .split_once(':')
-                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+            let ok = trimmed
+                .strip_prefix('{')
+                .and_then(|t| t.strip_suffix('}'))
+                .and_then(|inner| inner.split_once(':'))
+                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
             if !ok {
                 out.push(Finding::new(
                     &rules::LIST_FORMAT,
@@ -451,11 +450,11 @@ fn number_finding(name: &str, value: &str, expected: &str) -> Finding {
 /// Parses `YYYY-MM-DD`, returning (year, month, day) of a real calendar date.
 pub fn parse_date(value: &str) -> Option<(u32, u32, u32)> {
     let b = value.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = &value[r];
+        let s = value.get(r)?;
         s.bytes()
             .all(|c| c.is_ascii_digit())
             .then(|| s.parse().ok())
@@ -481,12 +480,13 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Explains a value that is not `YYYY-MM-DD`: US dates, two-digit years, Excel serials.
 fn date_hint(value: &str) -> String {
     let parts: Vec<&str> = value.split(['/', '.']).collect();
-    if parts.len() == 3
-        && parts
+    if let &[a, b, c] = parts.as_slice() {
+        if !parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        let (a, b, c) = (parts[0], parts[1], parts[2]);
+        {
+            return date_hint_other(value);
+        }
         if a.len() == 4 {
             return format!("use dashes: {a}-{:0>2}-{:0>2}", b, c);
         }
@@ -509,6 +509,11 @@ fn date_hint(value: &str) -> String {
             format!("this looks like a US month/day/year date{two_digit}; write {year}-{first:02}-{second:02}")
         };
     }
+    date_hint_other(value)
+}
+
+/// The hints for values that are not three numbers separated by `/` or `.`.
+fn date_hint_other(value: &str) -> String {
     if value.len() == 5 || value.len() == 4 {
         if let Ok(serial) = value.parse::<u32>() {
             if (1..=80_000).contains(&serial) {
@@ -546,13 +551,13 @@ fn date_hint(value: &str) -> String {
 /// A `YYYY-MM-DD`-shaped value whose day does not exist (`2025-02-30`).
 fn loose_ymd(value: &str) -> Option<(u32, u32, u32)> {
     let b = value.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
     Some((
-        value[0..4].parse().ok()?,
-        value[5..7].parse().ok()?,
-        value[8..10].parse().ok()?,
+        value.get(0..4)?.parse().ok()?,
+        value.get(5..7)?.parse().ok()?,
+        value.get(8..10)?.parse().ok()?,
     ))
 }
 
@@ -594,20 +599,21 @@ fn check_date(name: &str, value: &str) -> Option<Finding> {
 fn is_exact_datetime(value: &str) -> bool {
     let b = value.as_bytes();
     b.len() == 24
-        && b[10] == b'T'
-        && b[19] == b'.'
-        && b[23] == b'Z'
-        && valid_time(&value[11..19])
-        && b[20..23].iter().all(u8::is_ascii_digit)
-        && parse_date(&value[..10]).is_some()
+        && b.get(10) == Some(&b'T')
+        && b.get(19) == Some(&b'.')
+        && b.get(23) == Some(&b'Z')
+        && value.get(11..19).is_some_and(valid_time)
+        && b.get(20..23)
+            .is_some_and(|ms| ms.iter().all(u8::is_ascii_digit))
+        && value.get(..10).and_then(parse_date).is_some()
 }
 
 fn valid_time(hms: &str) -> bool {
     let b = hms.as_bytes();
-    if !(b.len() == 8 && b[2] == b':' && b[5] == b':') {
+    if !(b.len() == 8 && b.get(2) == Some(&b':') && b.get(5) == Some(&b':')) {
         return false;
     }
-    let n = |r: std::ops::Range<usize>| hms[r].parse::<u32>().ok().filter(|_| b.len() == 8);
+    let n = |r: std::ops::Range<usize>| hms.get(r).and_then(|p| p.parse::<u32>().ok());
     matches!((n(0..2), n(3..5), n(6..8)), (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60)
         && b.iter()
             .enumerate()
@@ -639,7 +645,7 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
             .unwrap_or("00:00:00");
         return invalid(format!("separate the date and the time with T (not a space) and end with Z in UTC: {date}T{time}.000Z"));
     }
-    if value.len() < 20 || value.as_bytes()[10] != b'T' || date_part.is_none() {
+    if value.len() < 20 || value.as_bytes().get(10) != Some(&b'T') || date_part.is_none() {
         let hint = date_hint(value.split([' ', 'T']).next().unwrap_or(value));
         return invalid(if hint.starts_with("write the date") {
             example.to_owned()
@@ -648,7 +654,7 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
         });
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
-    let rest = &value[11..];
+    let rest = value.get(11..).unwrap_or_default();
     let (Some(hms), Some(mut tail)) = (rest.get(..8), rest.get(8..)) else {
         return invalid(example.to_owned());
     };
@@ -660,7 +666,7 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
         if digits == 0 {
             return invalid(example.to_owned());
         }
-        tail = &frac[digits..];
+        tail = frac.get(digits..).unwrap_or_default();
     }
     match tail {
         "Z" if version == Version::V1_2 => Some(Finding::new(

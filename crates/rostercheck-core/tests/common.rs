@@ -12,7 +12,13 @@
 //! file NAME:                    (the following lines, up to `end`, are the whole file)
 //! ```
 //! TEXT understands `\xHH`, `\r`, `\n`, `\t`, `\0` and `\\`. Lines starting with `#` are comments.
-
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

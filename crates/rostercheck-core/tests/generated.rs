@@ -1,5 +1,12 @@
 //! Packages from the synthetic district generator validate with no findings at all, in every
 //! version and mode, and chunking them does not change anything.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 mod common;
 

@@ -1,5 +1,12 @@
 //! Hostile and broken files: each gets a clear finding, in bounded memory, and never a panic or
 //! a hang. (Time is not asserted; a hang would stop the test run.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 mod common;
 

@@ -1,6 +1,13 @@
 //! One fixture per rule: its invalid package fires the rule, its valid package does not.
 //! Findings of every invalid fixture are snapshotted, and every fixture gives the same findings
 //! whatever the chunk size.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
 
 mod common;
 

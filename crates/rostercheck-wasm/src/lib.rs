@@ -127,6 +127,7 @@ pub fn rules() -> String {
 
 /// Panics on purpose: the page's recovery from a crashed engine is tested with it.
 #[wasm_bindgen(js_name = panicForTest)]
+#[allow(clippy::panic)] // deliberate: the page's recovery from a crashed engine is tested with it
 pub fn panic_for_test() {
     panic!("rostercheck self-test: a deliberate panic");
 }

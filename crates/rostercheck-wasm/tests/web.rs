@@ -1,4 +1,5 @@
 //! The facade in a real browser (headless Chromium through wasm-bindgen-test-runner).
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code (wasm_bindgen_test is not seen as a test by clippy)
 
 use rostercheck_wasm::{rules, version, Validator};
 use wasm_bindgen_test::*;

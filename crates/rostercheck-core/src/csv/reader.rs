@@ -47,8 +47,13 @@ impl<'a> Record<'a> {
 
     /// The unescaped bytes of field `i` (0-based).
     pub fn field(&self, i: usize) -> &'a [u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.out[start..self.ends[i]]
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.out.get(start..end).unwrap_or_default()
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
@@ -125,7 +130,7 @@ impl RecordReader {
     pub fn feed(&mut self, mut input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
         while !input.is_empty() && !self.done {
             let consumed = self.step(input, on_event);
-            input = &input[consumed..];
+            input = input.get(consumed..).unwrap_or_default();
         }
     }
 
@@ -139,10 +144,10 @@ impl RecordReader {
     fn step(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
         let (result, nin, nout, nend) = self.parser.read_record(
             input,
-            &mut self.out[self.out_len..],
-            &mut self.ends[self.ends_len..],
+            self.out.get_mut(self.out_len..).unwrap_or_default(),
+            self.ends.get_mut(self.ends_len..).unwrap_or_default(),
         );
-        self.track(&input[..nin], on_event);
+        self.track(input.get(..nin).unwrap_or_default(), on_event);
         self.out_len += nout;
         self.ends_len += nend;
         match result {
@@ -200,10 +205,10 @@ impl RecordReader {
         let Some(&last) = rest.last() else { return };
         self.last_byte = Some(last);
         for i in memchr::memchr2_iter(b'\r', b'\n', rest) {
-            if rest[i] == b'\r' {
+            if rest.get(i) == Some(&b'\r') {
                 self.line += 1;
                 self.crs += 1;
-            } else if (i == 0 && self.prev_cr) || (i > 0 && rest[i - 1] == b'\r') {
+            } else if (i == 0 && self.prev_cr) || (i > 0 && rest.get(i - 1) == Some(&b'\r')) {
                 self.crlf += 1;
             } else {
                 self.line += 1;
@@ -215,7 +220,8 @@ impl RecordReader {
             if rest.len() <= room {
                 self.raw.extend_from_slice(rest);
             } else {
-                self.raw.extend_from_slice(&rest[..room]);
+                self.raw
+                    .extend_from_slice(rest.get(..room).unwrap_or_default());
                 self.raw_complete = false;
             }
         }
@@ -238,7 +244,8 @@ impl RecordReader {
         let mut raw_end = self.raw.len();
         if self.raw_complete && terminator.is_some() {
             raw_end -= 1;
-            if terminator == Some(b'\n') && raw_end > 0 && self.raw[raw_end - 1] == b'\r' {
+            if terminator == Some(b'\n') && raw_end > 0 && self.raw.get(raw_end - 1) == Some(&b'\r')
+            {
                 raw_end -= 1;
             }
         }
@@ -259,9 +266,9 @@ impl RecordReader {
         let record = Record {
             line: self.record_line,
             end_line: end_line.max(self.record_line),
-            out: &self.out[..self.out_len],
-            ends: &self.ends[..self.ends_len],
-            raw: &self.raw[..raw_end],
+            out: self.out.get(..self.out_len).unwrap_or_default(),
+            ends: self.ends.get(..self.ends_len).unwrap_or_default(),
+            raw: self.raw.get(..raw_end).unwrap_or_default(),
             raw_complete: self.raw_complete,
             terminated: terminator.is_some(),
         };

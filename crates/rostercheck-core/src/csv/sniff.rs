@@ -67,7 +67,7 @@ pub fn decode_windows_1252(bytes: &[u8]) -> String {
     bytes
         .iter()
         .map(|&b| match b {
-            0x80..=0x9F => HIGH[(b - 0x80) as usize],
+            0x80..=0x9F => HIGH.get((b - 0x80) as usize).copied().unwrap_or('\u{FFFD}'),
             _ => b as char,
         })
         .collect()

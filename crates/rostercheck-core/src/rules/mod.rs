@@ -138,7 +138,7 @@ mod tests {
         for r in ALL {
             assert!(r.code.len() == 5 && r.code.starts_with("OR"), "{}", r.code);
             assert!(
-                r.code[2..].bytes().all(|b| b.is_ascii_digit()),
+                r.code.bytes().skip(2).all(|b| b.is_ascii_digit()),
                 "{}",
                 r.code
             );
