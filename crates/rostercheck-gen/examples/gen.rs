@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release -p rostercheck-gen --example gen -- <preset|students> <out-dir>
 //! [--v1.1] [--delta] [--crlf] [--seed N]`
+#![allow(clippy::indexing_slicing, clippy::string_slice)] // a dev tool
 
 use std::path::PathBuf;
 use std::process::ExitCode;
