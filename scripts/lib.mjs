@@ -1,6 +1,6 @@
 // Shared by the npm scripts: run commands, and install what a fresh machine lacks.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -46,5 +46,27 @@ export function ensureBrowser() {
   } else {
     console.error('The browser tests need Chromium: sudo apt-get install -y chromium chromium-driver');
     process.exit(1);
+  }
+}
+
+/** A short libFuzzer run of every fuzz target (the long runs are described in the README).
+ *  Needs the nightly toolchain; cargo-fuzz is installed when missing. Without nightly, the
+ *  stable mutation smoke test in `cargo test` (crates/rostercheck-cli/tests/fuzz_regressions.rs)
+ *  is what runs, and this says so. */
+export function fuzzSmoke() {
+  if (!output('rustup', ['toolchain', 'list']).includes('nightly')) {
+    console.log('fuzz smoke: no nightly toolchain here; the stable mutation smoke test ran instead.');
+    return;
+  }
+  if (!output('cargo', ['fuzz', '--version']).includes('cargo-fuzz')) {
+    const locked = spawnSync('cargo', ['install', 'cargo-fuzz', '--version', '0.13.2', '--locked'], { stdio: 'inherit', cwd: root });
+    if (locked.status !== 0) run('cargo', ['install', 'cargo-fuzz', '--version', '0.13.2']);
+  }
+  const fuzz = path.join(root, 'fuzz');
+  for (const target of ['session', 'package', 'manifest', 'zip']) {
+    // New inputs go to corpus/ (ignored by git); the committed seeds are only read.
+    mkdirSync(path.join(fuzz, 'corpus', target), { recursive: true });
+    run('cargo', ['+nightly', 'fuzz', 'run', '-O', '-s', 'none', target, `corpus/${target}`, `seeds/${target}`, '--',
+      '-runs=3000', '-rss_limit_mb=2048', '-timeout=10', '-max_len=16384'], { cwd: fuzz });
   }
 }

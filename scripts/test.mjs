@@ -2,12 +2,13 @@
 // against the built page. Installs what a fresh machine lacks first.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { root, run, ensureBuildTools, ensureBrowser } from './lib.mjs';
+import { root, run, ensureBuildTools, ensureBrowser, fuzzSmoke } from './lib.mjs';
 import { build } from './build.mjs';
 
 ensureBuildTools();
 ensureBrowser();
 run('cargo', ['test', '--workspace']);
+fuzzSmoke();
 
 // wasm-bindgen-test-runner drives Chromium through ChromeDriver; as root Chromium needs --no-sandbox.
 writeFileSync(path.join(root, 'crates', 'rostercheck-wasm', 'webdriver.json'), JSON.stringify({
