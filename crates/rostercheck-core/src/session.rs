@@ -159,6 +159,8 @@ pub struct Session {
     scratch: Vec<Diagnostic>,
     /// The raw text of the row being checked (shown with reference findings).
     row_raw: Vec<u8>,
+    /// A finished file's reader, reset and reused for the next file.
+    spare_reader: Option<RecordReader>,
 }
 
 impl Default for Session {
@@ -195,6 +197,7 @@ impl Session {
             emails: hashbrown::HashMap::new(),
             scratch: Vec::new(),
             row_raw: Vec::new(),
+            spare_reader: None,
         }
     }
 
@@ -294,7 +297,7 @@ impl Session {
             sniff_buffer: Vec::new(),
             sniffed: false,
             skip: false,
-            reader: Some(RecordReader::new()),
+            reader: Some(self.spare_reader.take().unwrap_or_default()),
             plan: None,
             header_seen: false,
             mode: None,
@@ -390,7 +393,10 @@ impl Session {
             let lone_crs = match file.reader.take() {
                 Some(mut reader) => {
                     reader.finish(&mut |event| self.on_event(&mut file, event, sink));
-                    reader.lone_crs()
+                    let lone = reader.lone_crs();
+                    reader.reset();
+                    self.spare_reader = Some(reader);
+                    lone
                 }
                 None => 0,
             };

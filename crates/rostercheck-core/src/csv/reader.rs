@@ -126,6 +126,26 @@ impl RecordReader {
         }
     }
 
+    /// Makes the reader ready for another file, keeping its compiled state machine and buffers
+    /// (building a csv-core reader is costly; a cloned one does not work: its state machine is
+    /// completed on first use).
+    pub fn reset(&mut self) {
+        self.parser.reset();
+        self.out_len = 0;
+        self.ends_len = 0;
+        self.raw.clear();
+        self.raw_complete = true;
+        self.line = 1;
+        self.record_line = 1;
+        self.in_prefix = true;
+        self.prev_cr = false;
+        self.crs = 0;
+        self.crlf = 0;
+        self.last_byte = None;
+        self.oversized = false;
+        self.done = false;
+    }
+
     /// Feeds the next chunk. `on_event` is called for every complete record and blank line.
     pub fn feed(&mut self, mut input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
         while !input.is_empty() && !self.done {
@@ -348,6 +368,27 @@ mod tests {
                 Seen::Rec(4, 4, vec!["last".into(), "1".into()], "last,1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_reset_reader_reads_like_a_new_one() {
+        let mut reader = RecordReader::new();
+        let mut n = 0;
+        reader.feed(b"a,b\n\"open", &mut |_| n += 1);
+        reader.finish(&mut |_| n += 1);
+        reader.reset();
+        let mut seen = Vec::new();
+        reader.feed(b"x,y\r\n", &mut |e| {
+            if let Event::Record(r) = e {
+                seen.push((r.line, r.len()))
+            }
+        });
+        reader.finish(&mut |_| {});
+        assert_eq!(seen, [(1, 2)]);
+        let mut empty = RecordReader::new();
+        empty.finish(&mut |_| panic!("no events"));
+        empty.reset();
+        empty.finish(&mut |_| panic!("no events"));
     }
 
     #[test]
