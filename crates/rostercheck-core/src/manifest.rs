@@ -159,7 +159,9 @@ pub fn read(
                 Some(d) => manifest.files.push((kind, d, row.line)),
                 None => {
                     let lower = value.trim().to_ascii_lowercase();
-                    let help = if ["absent", "bulk", "delta"].contains(&lower.as_str()) {
+                    let help = if ["absent", "bulk", "delta"].contains(&value.trim()) {
+                        format!("remove the spaces around the value: write `{}`", value.trim())
+                    } else if ["absent", "bulk", "delta"].contains(&lower.as_str()) {
                         format!("values are case-sensitive and exact: write `{lower}`")
                     } else if value.is_empty() {
                         "write absent (file not sent), bulk (complete data) or delta (changes only)"
