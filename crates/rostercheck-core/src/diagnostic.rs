@@ -129,6 +129,21 @@ pub fn truncate(value: &str) -> String {
     }
 }
 
+/// `lines 2, 3, 4, …`: the first `lines` of something that happens `count` times.
+pub fn lines_list(lines: &[u64], count: u64) -> String {
+    let list = lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if count as usize > lines.len() {
+        ", …"
+    } else {
+        ""
+    };
+    format!("lines {list}{more}")
+}
+
 /// A raw line for display: lossy UTF-8, cut at [`MAX_RAW_CHARS`].
 pub fn raw_text(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);

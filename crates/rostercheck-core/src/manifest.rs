@@ -160,7 +160,10 @@ pub fn read(
                 None => {
                     let lower = value.trim().to_ascii_lowercase();
                     let help = if ["absent", "bulk", "delta"].contains(&value.trim()) {
-                        format!("remove the spaces around the value: write `{}`", value.trim())
+                        format!(
+                            "remove the spaces around the value: write `{}`",
+                            value.trim()
+                        )
                     } else if ["absent", "bulk", "delta"].contains(&lower.as_str()) {
                         format!("values are case-sensitive and exact: write `{lower}`")
                     } else if value.is_empty() {

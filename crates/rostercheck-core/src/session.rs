@@ -474,18 +474,8 @@ impl Session {
             let rows = if m.count == 1 {
                 String::new()
             } else {
-                let lines = m
-                    .lines
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let more = if m.count as usize > m.lines.len() {
-                    ", …"
-                } else {
-                    ""
-                };
-                format!(" on {} rows (lines {lines}{more})", m.count)
+                let lines = crate::diagnostic::lines_list(&m.lines, m.count);
+                format!(" on {} rows ({lines})", m.count)
             };
             let help = if rule.code == record::BULK_STATUS_FILLED.code {
                 "in bulk files leave status and dateLastModified empty (two commas in a row); if the file holds changes only, declare it delta in manifest.csv"
@@ -1402,18 +1392,8 @@ impl Session {
         let rows = if group.count == 1 {
             "1 row uses it".to_owned()
         } else {
-            let lines = group
-                .lines
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            let more = if group.count as usize > group.lines.len() {
-                ", …"
-            } else {
-                ""
-            };
-            format!("{} rows use it (lines {lines}{more})", group.count)
+            let lines = crate::diagnostic::lines_list(&group.lines, group.count);
+            format!("{} rows use it ({lines})", group.count)
         };
         let v = &group.value;
         let (rule, message, help) = match group.problem {
@@ -2032,18 +2012,8 @@ impl BlankLines {
         let message = if self.count == 1 {
             "This line is empty".to_owned()
         } else {
-            let lines = self
-                .lines
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            let more = if self.count as usize > self.lines.len() {
-                ", …"
-            } else {
-                ""
-            };
-            format!("{} lines are empty (lines {lines}{more})", self.count)
+            let lines = crate::diagnostic::lines_list(&self.lines, self.count);
+            format!("{} lines are empty ({lines})", self.count)
         };
         Some(
             Diagnostic::new(
