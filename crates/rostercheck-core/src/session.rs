@@ -1565,11 +1565,7 @@ impl Session {
         line: u64,
         sink: &mut dyn Sink,
     ) {
-        let get = |pos: Option<usize>| {
-            pos.and_then(|p| texts.get(p).copied().flatten())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let get = |pos: Option<usize>| cell(texts, pos);
         let c = &file.columns;
         let name = file.name.as_str();
         // Bulk / delta.
@@ -1758,11 +1754,7 @@ impl Session {
         line: u64,
         sink: &mut dyn Sink,
     ) {
-        let get = |pos: Option<usize>| {
-            pos.and_then(|p| texts.get(p).copied().flatten())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let get = |pos: Option<usize>| cell(texts, pos);
         let c = &file.columns;
         let role = get(c.role);
         if let Some(grades) = get(c.grades).filter(|_| role.is_none() || role == Some("student")) {
@@ -1821,11 +1813,7 @@ impl Session {
         line: u64,
         sink: &mut dyn Sink,
     ) {
-        let get = |pos: Option<usize>| {
-            pos.and_then(|p| texts.get(p).copied().flatten())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let get = |pos: Option<usize>| cell(texts, pos);
         let c = &file.columns;
         let role = get(c.role);
         let teacher = role == Some("teacher");
@@ -1967,6 +1955,13 @@ impl Session {
 
 fn is_term(kind: FileKind, column: &str) -> bool {
     kind == FileKind::Classes && column == "termSourcedIds"
+}
+
+/// The trimmed, non-empty text at header position `pos` of a row.
+fn cell<'a>(texts: &[Option<&'a str>], pos: Option<usize>) -> Option<&'a str> {
+    pos.and_then(|p| texts.get(p).copied().flatten())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 fn role_bits(role: Option<&str>) -> u8 {
