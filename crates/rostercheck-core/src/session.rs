@@ -389,17 +389,16 @@ impl Session {
         if !file.skip && !file.sniffed {
             self.decide(&mut file, sink);
         }
-        if !file.skip {
-            let lone_crs = match file.reader.take() {
-                Some(mut reader) => {
-                    reader.finish(&mut |event| self.on_event(&mut file, event, sink));
-                    let lone = reader.lone_crs();
-                    reader.reset();
-                    self.spare_reader = Some(reader);
-                    lone
-                }
-                None => 0,
+        if let Some(mut reader) = file.reader.take() {
+            let lone_crs = if file.skip {
+                0
+            } else {
+                reader.finish(&mut |event| self.on_event(&mut file, event, sink));
+                reader.lone_crs()
             };
+            // Kept for the next file, also when this one was skipped.
+            reader.reset();
+            self.spare_reader = Some(reader);
             if lone_crs > 0 && !file.skip {
                 sink.push(
                     Diagnostic::new(
