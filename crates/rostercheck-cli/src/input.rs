@@ -26,6 +26,9 @@ pub mod limits {
     pub const RATIO_FLOOR: u64 = 64 << 20;
 }
 
+/// Bytes read per chunk by default.
+pub const CHUNK_SIZE: usize = 64 * 1024;
+
 /// Where a file's bytes come from.
 enum Source {
     Disk(PathBuf),
@@ -151,6 +154,9 @@ fn run<R: Read + Seek>(
             Source::Disk(path) => {
                 let file =
                     File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+                if let Ok(meta) = file.metadata() {
+                    session.size_hint(meta.len());
+                }
                 stream(file, u64::MAX, &mut buffer, &mut session, report).map_err(|e| e.to_string())
             }
             Source::ZipEntry { archive, index } => {
@@ -168,6 +174,7 @@ fn run<R: Read + Seek>(
                             Err(format!("it would expand {}-fold, to {size} bytes: this looks like a zip bomb", size / packed.max(1)))
                         } else {
                             total += size;
+                            session.size_hint(size);
                             // Never read past the size the directory declares.
                             stream(entry, size, &mut buffer, &mut session, report)
                                 .map_err(|e| entry_problem(&e.to_string()))

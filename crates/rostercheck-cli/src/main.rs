@@ -38,7 +38,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
         /// Bytes read per chunk.
-        #[arg(long, default_value_t = 64 * 1024, hide = true)]
+        #[arg(long, default_value_t = input::CHUNK_SIZE, hide = true)]
         chunk_size: usize,
     },
     /// List every rule.

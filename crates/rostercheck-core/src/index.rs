@@ -43,56 +43,299 @@ pub mod flag {
     pub const HAS_TEACHER: u8 = 2;
 }
 
+/// What is kept per sourcedId: 16 bytes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Entry {
+    pub key: u64,
     /// Line where the record is defined (saturates at u32::MAX).
     pub line: u32,
     pub tag: u8,
     pub flags: u8,
+    /// Defined by a broken row: it claims the id, but is never reported as the duplicate.
+    quiet: bool,
+}
+
+/// A value seen again: the later row's line and the first row's line, with the later row's
+/// value and raw line when they were kept (see [`IdLog`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub line: u64,
+    pub first: u32,
+    pub value: Option<String>,
+    pub raw: Option<String>,
+}
+
+/// Rows whose value and raw line are kept in case they turn out to be duplicates.
+const CANDIDATE_CAP: usize = 200_000;
+
+/// Distinct values of one column (sourcedIds, usernames, emails) and their duplicates, kept in
+/// a way that stays fast and small for ten million values.
+///
+/// A hash table of that size costs a cache miss per row and doubles its memory while it grows.
+/// Instead, each row's key is appended to a log (a sequential write) and the log is sorted once
+/// at the end of the file: duplicates are then neighbours, and the sorted, deduplicated
+/// entries become the lookup table, found through a small directory indexed by the key's top
+/// bits (one cache miss per lookup). Duplicates are reported at the end of the file; their
+/// value is only known then if it was kept, so every row that a small Bloom filter says may
+/// have been seen before keeps its value and raw line (a few per thousand rows).
+pub struct IdLog {
+    /// Sorted by key, one entry per key (the first definition).
+    entries: Vec<Entry>,
+    /// `dir[b]..dir[b + 1]` are the entries whose key's top bits are `b`.
+    dir: Vec<u32>,
+    shift: u32,
+    /// Appended since the last seal.
+    log: Vec<Entry>,
+    filter: Vec<u64>,
+    /// (line, value, raw) of rows the filter flagged, in line order.
+    candidates: Vec<(u64, String, String)>,
+    /// The reference behaviour (no log, no filter): a plain map, duplicates found at once.
+    eager: Option<HashMap<u64, Entry>>,
+    eager_dups: Vec<Duplicate>,
+}
+
+impl IdLog {
+    pub fn new(eager: bool) -> IdLog {
+        IdLog {
+            entries: Vec::new(),
+            dir: vec![0, 0],
+            shift: 63,
+            log: Vec::new(),
+            filter: Vec::new(),
+            candidates: Vec::new(),
+            eager: eager.then(HashMap::new),
+            eager_dups: Vec::new(),
+        }
+    }
+
+    /// Expects about `more` values to be added before the next seal (avoids regrowing).
+    pub fn reserve(&mut self, more: usize) {
+        if self.eager.is_none() {
+            self.log.reserve(more);
+            let words = (self.entries.len() + self.log.len() + more) / 4;
+            if words > self.filter.len() {
+                self.rebuild_filter(words);
+            }
+        }
+    }
+
+    /// Records `key` defined on `line`. `value` and `raw` are asked for only when the row may
+    /// be a duplicate. A `quiet` definition claims the key but is never reported.
+    pub fn add(&mut self, key: u64, line: u64, tag: u8, quiet: bool, value: &str, raw: &[u8]) {
+        let entry = Entry {
+            key,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            tag,
+            flags: 0,
+            quiet,
+        };
+        if let Some(map) = &mut self.eager {
+            match map.entry(key) {
+                hashbrown::hash_map::Entry::Occupied(first) if !quiet => {
+                    self.eager_dups.push(Duplicate {
+                        line,
+                        first: first.get().line,
+                        value: Some(value.to_owned()),
+                        raw: Some(crate::diagnostic::raw_text(raw)),
+                    });
+                }
+                hashbrown::hash_map::Entry::Occupied(_) => {}
+                hashbrown::hash_map::Entry::Vacant(v) => {
+                    v.insert(entry);
+                }
+            }
+            return;
+        }
+        let seen = (self.entries.len() + self.log.len()) / 4;
+        if seen >= self.filter.len() {
+            self.rebuild_filter((seen * 2).max(1024));
+        }
+        if !self.filter_insert(key) && !quiet && self.candidates.len() < CANDIDATE_CAP {
+            self.candidates
+                .push((line, value.to_owned(), crate::diagnostic::raw_text(raw)));
+        }
+        self.log.push(entry);
+    }
+
+    /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
+    /// memory access). Returns true when the key was certainly new.
+    fn filter_insert(&mut self, key: u64) -> bool {
+        let words = self.filter.len() as u64;
+        let word = ((u128::from(key) * u128::from(words)) >> 64) as usize;
+        let mask = (1u64 << (key & 63))
+            | (1u64 << ((key >> 6) & 63))
+            | (1u64 << ((key >> 12) & 63))
+            | (1u64 << ((key >> 18) & 63));
+        match self.filter.get_mut(word) {
+            Some(w) => {
+                let new = *w & mask != mask;
+                *w |= mask;
+                new
+            }
+            None => true,
+        }
+    }
+
+    fn rebuild_filter(&mut self, words: usize) {
+        self.filter.clear();
+        self.filter.resize(words.max(1), 0);
+        let keys: Vec<u64> = self
+            .entries
+            .iter()
+            .chain(self.log.iter())
+            .map(|e| e.key)
+            .collect();
+        for k in keys {
+            self.filter_insert(k);
+        }
+    }
+
+    /// Ends a file: sorts the new keys into the table and returns their duplicates, in line
+    /// order.
+    pub fn seal(&mut self) -> Vec<Duplicate> {
+        if let Some(map) = &mut self.eager {
+            self.entries = map.values().copied().collect();
+            self.entries.sort_unstable_by_key(|e| e.key);
+            self.build_dir();
+            return std::mem::take(&mut self.eager_dups);
+        }
+        let mut dups = Vec::new();
+        if self.log.is_empty() {
+            return dups;
+        }
+        if self.entries.is_empty() {
+            std::mem::swap(&mut self.entries, &mut self.log);
+        } else {
+            self.entries.append(&mut self.log);
+        }
+        self.log = Vec::new();
+        self.entries
+            .sort_unstable_by_key(|e| (e.key, e.line, e.quiet));
+        let candidates = std::mem::take(&mut self.candidates);
+        let mut first: Option<Entry> = None;
+        self.entries.retain(|e| match first {
+            Some(f) if f.key == e.key => {
+                if !e.quiet {
+                    let line = u64::from(e.line);
+                    let kept = candidates
+                        .binary_search_by_key(&line, |c| c.0)
+                        .ok()
+                        .and_then(|i| candidates.get(i));
+                    dups.push(Duplicate {
+                        line,
+                        first: f.line,
+                        value: kept.map(|c| c.1.clone()),
+                        raw: kept.map(|c| c.2.clone()),
+                    });
+                }
+                false
+            }
+            _ => {
+                first = Some(*e);
+                true
+            }
+        });
+        dups.sort_unstable_by_key(|d| d.line);
+        self.entries.shrink_to_fit();
+        self.filter = Vec::new();
+        self.build_dir();
+        dups
+    }
+
+    fn build_dir(&mut self) {
+        // About four entries per directory slot.
+        let bits = (usize::BITS - (self.entries.len() / 4).leading_zeros()).clamp(1, 32);
+        self.shift = 64 - bits;
+        let slots = 1usize << bits;
+        self.dir.clear();
+        self.dir.resize(slots + 1, 0);
+        let mut i = 0;
+        for (slot, start) in self.dir.iter_mut().enumerate() {
+            while self
+                .entries
+                .get(i)
+                .is_some_and(|e| ((e.key >> self.shift) as usize) < slot)
+            {
+                i += 1;
+            }
+            *start = i as u32;
+        }
+    }
+
+    fn position(&self, key: u64) -> Option<usize> {
+        let slot = (key >> self.shift) as usize;
+        let (start, end) = (
+            *self.dir.get(slot)? as usize,
+            *self.dir.get(slot + 1)? as usize,
+        );
+        let found = self
+            .entries
+            .get(start..end)?
+            .iter()
+            .position(|e| e.key == key)?;
+        Some(start + found)
+    }
+
+    /// The entry of `key` (sealed values only).
+    pub fn get(&self, key: u64) -> Option<Entry> {
+        self.entries.get(self.position(key)?).copied()
+    }
+
+    pub fn get_mut(&mut self, key: u64) -> Option<&mut Entry> {
+        let i = self.position(key)?;
+        self.entries.get_mut(i)
+    }
+
+    /// Every sealed entry.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Distinct values sealed, and the bytes kept for them.
+    pub fn footprint(&self) -> (usize, usize) {
+        let bytes = self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.dir.capacity() * 4
+            + self.log.capacity() * std::mem::size_of::<Entry>()
+            + self.filter.capacity() * 8;
+        (self.entries.len(), bytes)
+    }
 }
 
 /// sourcedIds seen per file kind.
-#[derive(Default)]
 pub struct Index {
-    tables: Vec<HashMap<u64, Entry>>,
+    tables: Vec<IdLog>,
     /// classes: class key → school key.
     pub class_school: HashMap<u64, u64>,
 }
 
 impl Index {
-    pub fn new() -> Index {
+    pub fn new(eager: bool) -> Index {
         Index {
-            tables: (0..FileKind::ALL.len()).map(|_| HashMap::new()).collect(),
+            tables: (0..FileKind::ALL.len())
+                .map(|_| IdLog::new(eager))
+                .collect(),
             class_school: HashMap::new(),
         }
     }
 
-    pub fn table(&self, kind: FileKind) -> &HashMap<u64, Entry> {
+    pub fn table(&self, kind: FileKind) -> &IdLog {
         &self.tables[kind as usize]
     }
 
-    pub fn table_mut(&mut self, kind: FileKind) -> &mut HashMap<u64, Entry> {
+    pub fn table_mut(&mut self, kind: FileKind) -> &mut IdLog {
         &mut self.tables[kind as usize]
     }
 
-    /// Records `id`; returns the line of an earlier definition if there was one.
-    pub fn define(&mut self, kind: FileKind, key: u64, line: u64, tag: u8) -> Option<u32> {
-        let line = u32::try_from(line).unwrap_or(u32::MAX);
-        match self.tables[kind as usize].entry(key) {
-            hashbrown::hash_map::Entry::Occupied(e) => Some(e.get().line),
-            hashbrown::hash_map::Entry::Vacant(v) => {
-                v.insert(Entry {
-                    line,
-                    tag,
-                    flags: 0,
-                });
-                None
-            }
-        }
+    pub fn get(&self, kind: FileKind, key: u64) -> Option<Entry> {
+        self.tables[kind as usize].get(key)
     }
 
-    pub fn get(&self, kind: FileKind, key: u64) -> Option<Entry> {
-        self.tables[kind as usize].get(&key).copied()
+    /// Distinct sourcedIds kept, and the bytes kept for them.
+    pub fn footprint(&self) -> (usize, usize) {
+        self.tables.iter().fold((0, 0), |(n, b), t| {
+            let (tn, tb) = t.footprint();
+            (n + tn, b + tb)
+        })
     }
 }
 

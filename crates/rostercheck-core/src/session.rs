@@ -87,6 +87,10 @@ struct FileState {
     manifest_rows: Vec<manifest::Row>,
     findings: Vec<Finding>,
     empty_required: Vec<(usize, &'static str)>,
+    /// The file's size, when the caller knows it (to size the id tables once).
+    expected_bytes: Option<u64>,
+    /// Bytes of the rows read so far.
+    row_bytes: u64,
 }
 
 /// Rows whose `status`/`dateLastModified` contradict the file's bulk or delta mode.
@@ -154,11 +158,13 @@ pub struct Session {
     current: Option<FileState>,
     hierarchy: hierarchy::Hierarchy,
     overview: OverviewBuilder,
-    usernames: hashbrown::HashMap<u64, u32>,
-    emails: hashbrown::HashMap<u64, u32>,
+    usernames: index::IdLog,
+    emails: index::IdLog,
     scratch: Vec<Diagnostic>,
-    /// The raw text of the row being checked (shown with reference findings).
-    row_raw: Vec<u8>,
+    /// Run the reference behaviour: every byte through csv-core, a plain map for ids.
+    unoptimised: bool,
+    /// The field texts of the row being checked (kept empty between rows).
+    texts: Vec<Option<&'static str>>,
     /// A finished file's reader, reset and reused for the next file.
     spare_reader: Option<RecordReader>,
 }
@@ -185,7 +191,7 @@ impl Session {
             damaged: vec![false; FileKind::ALL.len()],
             empty: vec![false; FileKind::ALL.len()],
             empty_refs: std::collections::BTreeMap::new(),
-            index: Index::new(),
+            index: Index::new(false),
             ready: Groups::default(),
             pending: (0..FileKind::ALL.len())
                 .map(|_| Groups::default())
@@ -193,12 +199,39 @@ impl Session {
             current: None,
             hierarchy: hierarchy::Hierarchy::default(),
             overview: OverviewBuilder::default(),
-            usernames: hashbrown::HashMap::new(),
-            emails: hashbrown::HashMap::new(),
+            usernames: index::IdLog::new(false),
+            emails: index::IdLog::new(false),
             scratch: Vec::new(),
-            row_raw: Vec::new(),
+            unoptimised: false,
+            texts: Vec::new(),
             spare_reader: None,
         }
+    }
+
+    /// The reference behaviour the optimised paths are tested against: every byte through
+    /// csv-core, ids in a plain hash map with duplicates found row by row. Same findings, same
+    /// order, slower.
+    pub fn unoptimised() -> Session {
+        Session {
+            unoptimised: true,
+            index: Index::new(true),
+            usernames: index::IdLog::new(true),
+            emails: index::IdLog::new(true),
+            ..Session::new()
+        }
+    }
+
+    /// The size in bytes of the current file, when known: lets the session size its tables
+    /// once instead of regrowing them (less time, lower peak memory). Optional.
+    pub fn size_hint(&mut self, bytes: u64) {
+        if let Some(file) = self.current.as_mut() {
+            file.expected_bytes = Some(bytes);
+        }
+    }
+
+    /// Distinct sourcedIds kept for reference checks, and the bytes their tables hold.
+    pub fn id_footprint(&self) -> (usize, usize) {
+        self.index.footprint()
     }
 
     /// Takes the names of every file in the package (paths inside a zip are fine) and returns
@@ -297,7 +330,13 @@ impl Session {
             sniff_buffer: Vec::new(),
             sniffed: false,
             skip: false,
-            reader: Some(self.spare_reader.take().unwrap_or_default()),
+            reader: Some(self.spare_reader.take().unwrap_or_else(|| {
+                let mut reader = RecordReader::new();
+                reader.set_fast_path(!self.unoptimised);
+                reader
+            })),
+            expected_bytes: None,
+            row_bytes: 0,
             plan: None,
             header_seen: false,
             mode: None,
@@ -515,6 +554,7 @@ impl Session {
             FileKind::AcademicSessions => self.hierarchy.finish_sessions(&file.name, sink),
             _ => {}
         }
+        self.report_duplicates(&file, sink);
         self.resolve_pending(file.kind);
         self.flush_ready(sink);
     }
@@ -749,6 +789,102 @@ impl Session {
         file.plan = plan;
     }
 
+    /// Sizes the id tables for the rest of the file, from its size and its first rows.
+    fn reserve_for(&mut self, file: &FileState) {
+        let Some(expected) = file.expected_bytes else {
+            return;
+        };
+        let per_row = (file.row_bytes / SIZE_SAMPLE_ROWS).max(1);
+        // A little over the estimate: rows vary in length.
+        let more = (expected.saturating_sub(file.row_bytes) / per_row) * 21 / 20;
+        let more = usize::try_from(more).unwrap_or(usize::MAX).min(1 << 28);
+        if file.columns.sourced_id.is_some() {
+            self.index.table_mut(file.kind).reserve(more);
+        }
+        if file.kind == FileKind::Users {
+            if file.columns.username.is_some() {
+                self.usernames.reserve(more);
+            }
+            if file.columns.email.is_some() {
+                self.emails.reserve(more);
+            }
+        }
+    }
+
+    /// Duplicate sourcedIds, and for users duplicate usernames and emails, of the file just
+    /// read (found when its ids are sealed into the index).
+    fn report_duplicates(&mut self, file: &FileState, sink: &mut dyn Sink) {
+        let name = file.name.as_str();
+        for dup in self.index.table_mut(file.kind).seal() {
+            let message = match &dup.value {
+                Some(id) => format!("sourcedId \"{id}\" is already used on line {}", dup.first),
+                None => format!("This sourcedId is already used on line {}", dup.first),
+            };
+            let mut d = Diagnostic::new(
+                &record::DUPLICATE_SOURCED_ID,
+                message,
+                "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
+            )
+            .file(name)
+            .line(dup.line)
+            .position(file.columns.sourced_id.unwrap_or(0))
+            .field("sourcedId");
+            if let Some(v) = &dup.value {
+                d = d.value(v);
+            }
+            d.raw = dup.raw;
+            sink.push(d);
+        }
+        if file.kind != FileKind::Users {
+            return;
+        }
+        for (log, pos, rule, what) in [
+            (
+                &mut self.usernames,
+                file.columns.username,
+                &quality::DUPLICATE_USERNAME,
+                "username",
+            ),
+            (
+                &mut self.emails,
+                file.columns.email,
+                &quality::DUPLICATE_EMAIL,
+                "email",
+            ),
+        ] {
+            for dup in log.seal() {
+                let message = match &dup.value {
+                    Some(v) => format!(
+                        "{what} \"{v}\" is already used by the user on line {}",
+                        dup.first
+                    ),
+                    None => format!(
+                        "This {what} is already used by the user on line {}",
+                        dup.first
+                    ),
+                };
+                let mut d = Diagnostic::new(
+                    rule,
+                    message,
+                    if what == "email" {
+                        "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email"
+                    } else {
+                        "give each person their own login name; single sign-on matches accounts by username"
+                    },
+                )
+                .file(name)
+                .line(dup.line)
+                .position(pos.unwrap_or(0))
+                .field(what);
+                if let Some(v) = &dup.value {
+                    d = d.value(v);
+                }
+                d.raw = dup.raw;
+                sink.push(d);
+            }
+        }
+    }
+
     fn settle_version_from_users(
         &mut self,
         names: &[String],
@@ -811,9 +947,12 @@ impl Session {
             );
             return;
         }
-        self.files[file.info].rows += 1;
-        self.row_raw.clear();
-        self.row_raw.extend_from_slice(record.raw);
+        let rows = self.files[file.info].rows + 1;
+        self.files[file.info].rows = rows;
+        file.row_bytes += record.raw.len() as u64 + 1;
+        if rows == SIZE_SAMPLE_ROWS {
+            self.reserve_for(file);
+        }
         let width = if file.kind == FileKind::Manifest {
             2
         } else {
@@ -835,8 +974,11 @@ impl Session {
             None
         };
         let spans_lines = record.end_line > line;
-        let first_break =
-            (0..record.len()).find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some());
+        let first_break = if spans_lines {
+            (0..record.len()).find(|i| memchr::memchr2(b'\n', b'\r', record.field(*i)).is_some())
+        } else {
+            None
+        };
         // A quote that never closes (or closes lines later) swallows the lines in between.
         let swallowed = match quote {
             Some(QuoteProblem::Unterminated { field }) => Some(field),
@@ -953,19 +1095,25 @@ impl Session {
                 .position(field),
             );
         }
-        // Values as text; a field that is not UTF-8 is reported once and skipped.
-        let mut texts: Vec<Option<&str>> = Vec::with_capacity(record.len());
+        // Values as text; a field that is not UTF-8 is reported once and skipped. The buffer
+        // is reused from row to row (it holds no borrow between rows: see `recycle`).
+        let mut texts: Vec<Option<&str>> = recycle(std::mem::take(&mut self.texts));
         let mut reported_utf8 = false;
+        // One validation for the whole record; fields are then cut from it at their
+        // boundaries (a boundary inside a character sends that field to its own check).
+        let whole = std::str::from_utf8(record.all_bytes()).ok();
+        let sep = record.separator_width();
+        let mut start = 0;
         for i in 0..record.len() {
-            match std::str::from_utf8(record.field(i)) {
-                Ok(s) => texts.push(Some(s)),
-                Err(_) => {
-                    texts.push(None);
-                    if !reported_utf8 {
-                        reported_utf8 = true;
-                        sink.push(invalid_utf8(file, record, i));
-                    }
-                }
+            let end = record.field_end(i);
+            let text = whole
+                .and_then(|w| w.get(start..end))
+                .or_else(|| std::str::from_utf8(record.field(i)).ok());
+            start = end + sep;
+            texts.push(text);
+            if text.is_none() && !reported_utf8 {
+                reported_utf8 = true;
+                sink.push(invalid_utf8(file, record, i));
             }
         }
         if file.kind == FileKind::Manifest {
@@ -978,11 +1126,13 @@ impl Session {
             }
             return;
         }
-        let Some(plan) = file.plan.take() else { return };
-        if plan.check_rows {
-            self.check_row(file, &plan, &texts, line, sink);
+        if let Some(plan) = file.plan.take() {
+            if plan.check_rows {
+                self.check_row(file, &plan, &texts, line, record.raw, sink);
+            }
+            file.plan = Some(plan);
         }
-        file.plan = Some(plan);
+        self.texts = recycle(texts);
     }
 
     /// A row with the wrong field count is not checked, but its sourcedId (the first column,
@@ -1003,21 +1153,21 @@ impl Session {
             (FileKind::Users, role) => role_bits(role),
             _ => 0,
         };
-        self.index.define(file.kind, index::key(id), line, tag);
+        self.index
+            .table_mut(file.kind)
+            .add(index::key(id), line, tag, true, id, record.raw);
         if file.kind == FileKind::Enrollments {
             // Keep the data-quality checks from blaming the user and class of a broken row.
             let teacher = field(file.columns.role) == Some("teacher");
-            if let Some(e) = field(file.columns.user).and_then(|u| {
-                self.index
-                    .table_mut(FileKind::Users)
-                    .get_mut(&index::key(u))
-            }) {
+            if let Some(e) = field(file.columns.user)
+                .and_then(|u| self.index.table_mut(FileKind::Users).get_mut(index::key(u)))
+            {
                 e.flags |= flag::HAS_ENROLLMENT;
             }
             if let Some(e) = field(file.columns.class).and_then(|c| {
                 self.index
                     .table_mut(FileKind::Classes)
-                    .get_mut(&index::key(c))
+                    .get_mut(index::key(c))
             }) {
                 if teacher {
                     e.flags |= flag::HAS_TEACHER;
@@ -1032,6 +1182,7 @@ impl Session {
         plan: &Plan,
         texts: &[Option<&str>],
         line: u64,
+        row_raw: &[u8],
         sink: &mut dyn Sink,
     ) {
         let version = plan.layout_version;
@@ -1043,7 +1194,12 @@ impl Session {
             };
             let column = &plan.spec.columns[col];
             let mut value: &str = raw;
-            if value.len() != value.trim().len() {
+            // Only a value that starts or ends with a space (or a non-ASCII byte, which may be
+            // a Unicode space) can need trimming.
+            let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
+            if (edge(value.as_bytes().first()) || edge(value.as_bytes().last()))
+                && value.len() != value.trim().len()
+            {
                 let trimmed = value.trim();
                 if trimmed.is_empty() && column.required == Required::Yes {
                     file.empty_required.push((pos, column.name));
@@ -1109,6 +1265,7 @@ impl Session {
                                 item,
                                 line,
                                 is_term(file.kind, column.name),
+                                row_raw,
                             );
                         }
                     }
@@ -1122,6 +1279,7 @@ impl Session {
                         value,
                         line,
                         false,
+                        row_raw,
                     );
                 }
             }
@@ -1154,7 +1312,7 @@ impl Session {
                 )
             }
         }
-        self.record_rules(file, texts, line, sink);
+        self.record_rules(file, texts, line, row_raw, sink);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1168,6 +1326,7 @@ impl Session {
         value: &str,
         line: u64,
         term: bool,
+        raw: &[u8],
     ) {
         if !values::is_guid(value) {
             return; // already reported as an invalid id
@@ -1187,17 +1346,8 @@ impl Session {
                     if let Some(problem) =
                         self.constraint_problem(target, entry, constraint_or_term, term)
                     {
-                        self.ready.add(
-                            from,
-                            col,
-                            pos,
-                            value,
-                            key,
-                            line,
-                            problem,
-                            constraint,
-                            &self.row_raw,
-                        );
+                        self.ready
+                            .add(from, col, pos, value, key, line, problem, constraint, raw);
                     }
                 }
                 None if self.damaged[target as usize] => {}
@@ -1210,7 +1360,7 @@ impl Session {
                     line,
                     Problem::Missing,
                     constraint,
-                    &self.row_raw,
+                    raw,
                 ),
             }
         } else {
@@ -1221,17 +1371,7 @@ impl Session {
                 Problem::Missing
             };
             // Pending: decided when the target file ends (or at finish if it never comes).
-            self.pending[target as usize].add(
-                from,
-                col,
-                pos,
-                value,
-                key,
-                line,
-                problem,
-                c,
-                &self.row_raw,
-            );
+            self.pending[target as usize].add(from, col, pos, value, key, line, problem, c, raw);
         }
     }
 
@@ -1562,6 +1702,7 @@ impl Session {
         file: &mut FileState,
         texts: &[Option<&str>],
         line: u64,
+        raw: &[u8],
         sink: &mut dyn Sink,
     ) {
         let get = |pos: Option<usize>| cell(texts, pos);
@@ -1621,20 +1762,9 @@ impl Session {
             _ => 0,
         };
         if let (Some(id), Some(key)) = (id, key) {
-            if let Some(first) = self.index.define(file.kind, key, line, kind_tag) {
-                sink.push(
-                    Diagnostic::new(
-                        &record::DUPLICATE_SOURCED_ID,
-                        format!("sourcedId \"{id}\" is already used on line {first}"),
-                        "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
-                    )
-                    .file(name)
-                    .line(line)
-                    .position(c.sourced_id.unwrap_or(0))
-                    .field("sourcedId")
-                    .value(id),
-                );
-            }
+            self.index
+                .table_mut(file.kind)
+                .add(key, line, kind_tag, false, id, raw);
         }
         // Date order.
         if let (Some(start), Some(end)) = (get(c.start), get(c.end)) {
@@ -1722,7 +1852,7 @@ impl Session {
                     self.index.class_school.insert(k, school);
                 }
             }
-            FileKind::Users => self.user_rules(file, texts, line, sink),
+            FileKind::Users => self.user_rules(file, texts, line, raw),
             FileKind::Roles => {
                 if get(c.role_type) == Some("primary") {
                     self.overview.person(get(c.org), get(c.role));
@@ -1732,7 +1862,7 @@ impl Session {
                     if let Some(e) = self
                         .index
                         .table_mut(FileKind::Users)
-                        .get_mut(&index::key(user))
+                        .get_mut(index::key(user))
                     {
                         e.tag |= bits;
                     }
@@ -1746,13 +1876,7 @@ impl Session {
         }
     }
 
-    fn user_rules(
-        &mut self,
-        file: &FileState,
-        texts: &[Option<&str>],
-        line: u64,
-        sink: &mut dyn Sink,
-    ) {
+    fn user_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, raw: &[u8]) {
         let get = |pos: Option<usize>| cell(texts, pos);
         let c = &file.columns;
         let role = get(c.role);
@@ -1763,44 +1887,12 @@ impl Session {
             let school = get(c.orgs).and_then(|o| o.split(',').next()).map(str::trim);
             self.overview.person(school, role);
         }
-        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
-        for (value, pos, map, rule, what) in [
-            (
-                get(c.username),
-                c.username,
-                &mut self.usernames,
-                &quality::DUPLICATE_USERNAME,
-                "username",
-            ),
-            (
-                get(c.email),
-                c.email,
-                &mut self.emails,
-                &quality::DUPLICATE_EMAIL,
-                "email",
-            ),
+        for (value, log) in [
+            (get(c.username), &mut self.usernames),
+            (get(c.email), &mut self.emails),
         ] {
-            let Some(value) = value else { continue };
-            match map.entry(index::folded_key(value)) {
-                hashbrown::hash_map::Entry::Occupied(e) => sink.push(
-                    Diagnostic::new(
-                        rule,
-                        format!("{what} \"{value}\" is already used by the user on line {}", e.get()),
-                        if what == "email" {
-                            "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email"
-                        } else {
-                            "give each person their own login name; single sign-on matches accounts by username"
-                        },
-                    )
-                    .file(&file.name)
-                    .line(line)
-                    .position(pos.unwrap_or(0))
-                    .field(what)
-                    .value(value),
-                ),
-                hashbrown::hash_map::Entry::Vacant(v) => {
-                    v.insert(line32);
-                }
+            if let Some(value) = value {
+                log.add(index::folded_key(value), line, 0, false, value, raw);
             }
         }
     }
@@ -1827,7 +1919,7 @@ impl Session {
         });
         if let Some(class) = get(c.class) {
             let class_key = index::key(class);
-            if let Some(e) = self.index.table_mut(FileKind::Classes).get_mut(&class_key) {
+            if let Some(e) = self.index.table_mut(FileKind::Classes).get_mut(class_key) {
                 if teacher && active {
                     e.flags |= flag::HAS_TEACHER;
                 }
@@ -1858,7 +1950,7 @@ impl Session {
         let Some(e) = self
             .index
             .table_mut(FileKind::Users)
-            .get_mut(&index::key(user))
+            .get_mut(index::key(user))
         else {
             return;
         };
@@ -1911,7 +2003,8 @@ impl Session {
         let mut lines: Vec<u32> = self
             .index
             .table(FileKind::Users)
-            .values()
+            .entries()
+            .iter()
             .filter(|_| check_students)
             .filter(|e| e.tag & tag::ROLE_STUDENT != 0 && e.flags & flag::HAS_ENROLLMENT == 0)
             .map(|e| e.line)
@@ -1932,7 +2025,8 @@ impl Session {
         let mut lines: Vec<u32> = self
             .index
             .table(FileKind::Classes)
-            .values()
+            .entries()
+            .iter()
             .filter(|_| check_classes)
             .filter(|e| e.flags & flag::HAS_TEACHER == 0)
             .map(|e| e.line)
@@ -1951,6 +2045,16 @@ impl Session {
         }
     }
 }
+
+/// Empties a vector of borrowed texts so its allocation can be kept across rows whatever the
+/// borrow's lifetime (collecting into the same layout reuses the buffer).
+fn recycle<'b>(mut texts: Vec<Option<&str>>) -> Vec<Option<&'b str>> {
+    texts.clear();
+    texts.into_iter().map(|_| None).collect()
+}
+
+/// Rows read before the id tables are sized from the file's size (see `size_hint`).
+const SIZE_SAMPLE_ROWS: u64 = 1000;
 
 fn is_term(kind: FileKind, column: &str) -> bool {
     kind == FileKind::Classes && column == "termSourcedIds"

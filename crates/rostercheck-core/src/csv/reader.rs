@@ -27,8 +27,11 @@ pub struct Record<'a> {
     pub line: u64,
     /// 1-based physical line where the record ends (greater than `line` when a quoted field spans lines).
     pub end_line: u64,
+    /// Field bytes: csv-core's unescaped fields back to back, or (fast path) the raw line with
+    /// its commas, in which case `sep` is 1.
     out: &'a [u8],
     ends: &'a [usize],
+    sep: usize,
     /// The record's raw bytes without its line terminator; cut at 64 KiB (see `raw_complete`).
     pub raw: &'a [u8],
     pub raw_complete: bool,
@@ -50,7 +53,7 @@ impl<'a> Record<'a> {
         let start = if i == 0 {
             0
         } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
+            self.ends.get(i - 1).map_or(0, |e| e + self.sep)
         };
         let end = self.ends.get(i).copied().unwrap_or(start);
         self.out.get(start..end).unwrap_or_default()
@@ -60,14 +63,25 @@ impl<'a> Record<'a> {
         (0..self.len()).map(|i| self.field(i))
     }
 
-    /// All field bytes back to back (for whole-record scans such as UTF-8 validation).
+    /// All field bytes, possibly with the commas between them (for whole-record scans).
     pub fn all_bytes(&self) -> &'a [u8] {
         self.out
     }
 
+    /// The end of field `i` in [`Record::all_bytes`] and the start of field `i + 1`, less the
+    /// separator width.
+    pub fn field_end(&self, i: usize) -> usize {
+        self.ends.get(i).copied().unwrap_or(0)
+    }
+
+    /// Bytes between two fields in [`Record::all_bytes`] (0 or 1).
+    pub fn separator_width(&self) -> usize {
+        self.sep
+    }
+
     /// True when every field is empty (a line of only commas, as Excel leaves them).
     pub fn is_blank(&self) -> bool {
-        self.out.is_empty()
+        self.out.len() == self.sep * self.ends.len().saturating_sub(1)
     }
 }
 
@@ -96,6 +110,10 @@ pub struct RecordReader {
     /// The current record went past the limits and is being skipped.
     oversized: bool,
     done: bool,
+    /// A record was emitted by the last csv-core step.
+    emitted: bool,
+    /// Quote-free complete lines are split without csv-core (see `fast_line`).
+    fast: bool,
 }
 
 impl Default for RecordReader {
@@ -123,6 +141,8 @@ impl RecordReader {
             last_byte: None,
             oversized: false,
             done: false,
+            emitted: false,
+            fast: true,
         }
     }
 
@@ -149,9 +169,91 @@ impl RecordReader {
     /// Feeds the next chunk. `on_event` is called for every complete record and blank line.
     pub fn feed(&mut self, mut input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
         while !input.is_empty() && !self.done {
-            let consumed = self.step(input, on_event);
-            input = input.get(consumed..).unwrap_or_default();
+            if self.fast && self.in_prefix && self.out_len == 0 && self.ends_len == 0 {
+                let consumed = self.fast_line(input, on_event);
+                if consumed > 0 {
+                    input = input.get(consumed..).unwrap_or_default();
+                    continue;
+                }
+            }
+            // csv-core reads this record (quotes, a line cut by the chunk end, limits): stop
+            // after it so the next line may take the fast path again.
+            self.emitted = false;
+            while !input.is_empty() && !self.done && !self.emitted {
+                let consumed = self.step(input, on_event);
+                input = input.get(consumed..).unwrap_or_default();
+            }
         }
+    }
+
+    /// Turns off the quote-free fast path, so every byte goes through csv-core (the reference
+    /// behaviour the fast path is tested against).
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.fast = on;
+    }
+
+    /// The fast path for the common line: when the next line is complete in `input` and has no
+    /// quote, its fields are the bytes between commas, exactly as csv-core would split them,
+    /// so they are found with memchr and borrowed from `input` without a copy. Returns the
+    /// bytes consumed; 0 leaves the line to csv-core.
+    fn fast_line(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
+        // Empty lines (and the LF of a CRLF) before the record.
+        let start = input
+            .iter()
+            .position(|b| *b != b'\n' && *b != b'\r')
+            .unwrap_or(input.len());
+        if start > 0 {
+            self.track(input.get(..start).unwrap_or_default(), on_event);
+            if start == input.len() {
+                return start;
+            }
+        }
+        let rest = input.get(start..).unwrap_or_default();
+        let Some(len) = memchr::memchr2(b'\n', b'\r', rest) else {
+            return start;
+        };
+        let line = rest.get(..len).unwrap_or_default();
+        if len > MAX_RECORD_BYTES || memchr::memchr(b'"', line).is_some() {
+            return start;
+        }
+        self.ends_len = 0;
+        for comma in memchr::memchr_iter(b',', line) {
+            if self.ends_len + 1 >= MAX_FIELDS {
+                return start; // csv-core reports it as oversized
+            }
+            if self.ends_len >= self.ends.len() {
+                self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+            }
+            if let Some(slot) = self.ends.get_mut(self.ends_len) {
+                *slot = comma;
+            }
+            self.ends_len += 1;
+        }
+        if self.ends_len >= self.ends.len() {
+            self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+        }
+        if let Some(slot) = self.ends.get_mut(self.ends_len) {
+            *slot = len;
+        }
+        let terminator = rest.get(len).copied();
+        self.in_prefix = false;
+        let record = Record {
+            line: self.line,
+            end_line: self.line,
+            out: line,
+            ends: self.ends.get(..=self.ends_len).unwrap_or_default(),
+            sep: 1,
+            raw: line.get(..len.min(RAW_CAP)).unwrap_or_default(),
+            raw_complete: len < RAW_CAP,
+            terminated: true,
+        };
+        on_event(Event::Record(record));
+        self.ends_len = 0;
+        self.line += 1;
+        self.crs += u64::from(terminator == Some(b'\r'));
+        self.prev_cr = terminator == Some(b'\r');
+        self.in_prefix = true;
+        start + len + 1
     }
 
     /// Signals the end of the file, flushing a last record without a line terminator.
@@ -275,6 +377,7 @@ impl RecordReader {
                 end_line: end_line.max(self.record_line),
             });
             self.oversized = false;
+            self.emitted = true;
             self.out_len = 0;
             self.ends_len = 0;
             self.raw.clear();
@@ -288,11 +391,13 @@ impl RecordReader {
             end_line: end_line.max(self.record_line),
             out: self.out.get(..self.out_len).unwrap_or_default(),
             ends: self.ends.get(..self.ends_len).unwrap_or_default(),
+            sep: 0,
             raw: self.raw.get(..raw_end).unwrap_or_default(),
             raw_complete: self.raw_complete,
             terminated: terminator.is_some(),
         };
         on_event(Event::Record(record));
+        self.emitted = true;
         self.out_len = 0;
         self.ends_len = 0;
         self.raw.clear();
