@@ -108,7 +108,13 @@ fn split(path: &Path, chunk: usize) -> Result<Fields, String> {
 
 fn check(path: &Path, chunk: usize) -> Result<Fields, String> {
     let mut report = rostercheck_core::Report::new(rostercheck_core::report::DEFAULT_MAX_PER_RULE);
-    rostercheck_cli::input::check(&[path.to_path_buf()], chunk, &mut report)?;
+    let session = rostercheck_cli::input::check_with(
+        rostercheck_core::Session::new(),
+        &[path.to_path_buf()],
+        chunk,
+        &mut report,
+    )?;
+    let (ids, id_bytes) = session.id_footprint();
     let package = report.package.as_ref().ok_or("no package information")?;
     let mut fields = Fields::new();
     fields.insert(
@@ -120,6 +126,8 @@ fn check(path: &Path, chunk: usize) -> Result<Fields, String> {
         "records".into(),
         package.files.iter().map(|f| f.rows + 1).sum::<u64>().into(),
     );
+    fields.insert("ids".into(), ids.into());
+    fields.insert("idBytes".into(), id_bytes.into());
     let s = &report.summary;
     fields.insert("findings".into(), (s.errors + s.warnings + s.infos).into());
     Ok(fields)

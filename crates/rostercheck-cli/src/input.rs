@@ -123,8 +123,19 @@ fn add_path(package: &mut Package<File>, path: &Path) -> Result<(), String> {
 
 /// Validates the package made of `paths` into `report`.
 pub fn check(paths: &[PathBuf], chunk_size: usize, report: &mut Report) -> Result<(), String> {
+    check_with(Session::new(), paths, chunk_size, report).map(|_| ())
+}
+
+/// [`check`] with a given session (e.g. [`Session::unoptimised`]); returns it finished, for
+/// its statistics.
+pub fn check_with(
+    session: Session,
+    paths: &[PathBuf],
+    chunk_size: usize,
+    report: &mut Report,
+) -> Result<Session, String> {
     let package = collect(paths)?;
-    run(package, chunk_size, report)
+    run(session, package, chunk_size, report)
 }
 
 /// Validates a zip held in memory (used by tests and the fuzzer).
@@ -136,15 +147,15 @@ pub fn check_zip_bytes(bytes: &[u8], chunk_size: usize, report: &mut Report) -> 
     };
     let archive = open_zip(std::io::Cursor::new(bytes), "the zip")?;
     add_zip(&mut package, archive, "the zip")?;
-    run(package, chunk_size, report)
+    run(Session::new(), package, chunk_size, report).map(|_| ())
 }
 
 fn run<R: Read + Seek>(
+    mut session: Session,
     mut package: Package<R>,
     chunk_size: usize,
     report: &mut Report,
-) -> Result<(), String> {
-    let mut session = Session::new();
+) -> Result<Session, String> {
     let order = session.plan(&package.names, report);
     let mut buffer = vec![0u8; chunk_size.max(1)];
     let mut total: u64 = 0;
@@ -190,7 +201,7 @@ fn run<R: Read + Seek>(
     }
     let info = session.finish(report);
     report.set_package(info);
-    Ok(())
+    Ok(session)
 }
 
 /// A zip library error in words for the report.

@@ -15,6 +15,11 @@ pub fn key(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
+/// Key of raw field bytes (equal to [`key`] of the same text).
+pub fn key_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
 /// Key of a value compared ignoring case and surrounding spaces (usernames, emails).
 pub fn folded_key(value: &str) -> u64 {
     let trimmed = value.trim();
@@ -65,6 +70,20 @@ pub struct Duplicate {
     pub raw: Option<String>,
 }
 
+/// A row waiting for the filter; its value and raw line are `arena[start..value_end]` and
+/// `arena[value_end..end]`.
+struct Unfiltered {
+    key: u64,
+    line: u64,
+    start: usize,
+    value_end: usize,
+    end: usize,
+    quiet: bool,
+}
+
+/// Rows run through the filter together.
+const FILTER_BATCH: usize = 64;
+
 /// Rows whose value and raw line are kept in case they turn out to be duplicates.
 const CANDIDATE_CAP: usize = 200_000;
 
@@ -87,6 +106,11 @@ pub struct IdLog {
     /// Appended since the last seal.
     log: Vec<Entry>,
     filter: Vec<u64>,
+    /// Rows not yet run through the filter: they are run in batches, so that the filter's
+    /// cache misses overlap instead of stalling one row at a time. Their value and raw line
+    /// wait in `arena` (a copy of a few dozen bytes per row).
+    unfiltered: Vec<Unfiltered>,
+    arena: Vec<u8>,
     /// (line, value, raw) of rows the filter flagged, in line order.
     candidates: Vec<(u64, String, String)>,
     /// The reference behaviour (no log, no filter): a plain map, duplicates found at once.
@@ -102,6 +126,8 @@ impl IdLog {
             shift: 63,
             log: Vec::new(),
             filter: Vec::new(),
+            unfiltered: Vec::with_capacity(FILTER_BATCH),
+            arena: Vec::new(),
             candidates: Vec::new(),
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
@@ -148,13 +174,51 @@ impl IdLog {
         }
         let seen = (self.entries.len() + self.log.len()) / 4;
         if seen >= self.filter.len() {
+            self.run_filter();
             self.rebuild_filter((seen * 2).max(1024));
         }
-        if !self.filter_insert(key) && !quiet && self.candidates.len() < CANDIDATE_CAP {
-            self.candidates
-                .push((line, value.to_owned(), crate::diagnostic::raw_text(raw)));
+        let start = self.arena.len();
+        if !quiet {
+            self.arena.extend_from_slice(value.as_bytes());
+            self.arena.extend_from_slice(raw);
         }
+        self.unfiltered.push(Unfiltered {
+            key,
+            line,
+            value_end: start + if quiet { 0 } else { value.len() },
+            start,
+            end: self.arena.len(),
+            quiet,
+        });
         self.log.push(entry);
+        if self.unfiltered.len() >= FILTER_BATCH {
+            self.run_filter();
+        }
+    }
+
+    /// Runs the waiting rows through the filter and keeps the value and raw line of those it
+    /// flags.
+    fn run_filter(&mut self) {
+        let rows = std::mem::take(&mut self.unfiltered);
+        // First the filter alone, in a tight loop whose memory accesses are independent.
+        let mut flagged = [false; FILTER_BATCH];
+        for (row, flag) in rows.iter().zip(flagged.iter_mut()) {
+            *flag = !self.filter_insert(row.key);
+        }
+        for (row, flag) in rows.iter().zip(flagged) {
+            if flag && !row.quiet && self.candidates.len() < CANDIDATE_CAP {
+                let value = self.arena.get(row.start..row.value_end).unwrap_or_default();
+                let raw = self.arena.get(row.value_end..row.end).unwrap_or_default();
+                self.candidates.push((
+                    row.line,
+                    String::from_utf8_lossy(value).into_owned(),
+                    crate::diagnostic::raw_text(raw),
+                ));
+            }
+        }
+        self.arena.clear();
+        self.unfiltered = rows;
+        self.unfiltered.clear();
     }
 
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
@@ -199,6 +263,7 @@ impl IdLog {
             self.build_dir();
             return std::mem::take(&mut self.eager_dups);
         }
+        self.run_filter();
         let mut dups = Vec::new();
         if self.log.is_empty() {
             return dups;
@@ -276,6 +341,14 @@ impl IdLog {
         Some(start + found)
     }
 
+    /// Reads the memory a lookup of `key` will read, without branching on it, so that many
+    /// such reads can be in flight at once (see `Session::flush_rows`).
+    pub fn touch(&self, key: u64) -> u64 {
+        let slot = (key >> self.shift) as usize;
+        let start = self.dir.get(slot).copied().unwrap_or(0) as usize;
+        self.entries.get(start).map_or(0, |e| e.key)
+    }
+
     /// The entry of `key` (sealed values only).
     pub fn get(&self, key: u64) -> Option<Entry> {
         self.entries.get(self.position(key)?).copied()
@@ -328,6 +401,11 @@ impl Index {
 
     pub fn get(&self, kind: FileKind, key: u64) -> Option<Entry> {
         self.tables[kind as usize].get(key)
+    }
+
+    /// See [`IdLog::touch`].
+    pub fn touch(&self, kind: FileKind, key: u64) -> u64 {
+        self.tables[kind as usize].touch(key)
     }
 
     /// Distinct sourcedIds kept, and the bytes kept for them.

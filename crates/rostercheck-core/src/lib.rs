@@ -32,14 +32,24 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Validates an in-memory package (names and contents), feeding each file in chunks of
 /// `chunk` bytes (0 = whole files). Tests and small tools use it; the CLI streams instead.
 pub fn validate_in_memory(files: &[(String, Vec<u8>)], chunk: usize, report: &mut Report) {
+    validate_in_memory_with(Session::new(), files, chunk, report);
+}
+
+/// [`validate_in_memory`] with a given session, e.g. [`Session::unoptimised`] to compare.
+pub fn validate_in_memory_with(
+    mut session: Session,
+    files: &[(String, Vec<u8>)],
+    chunk: usize,
+    report: &mut Report,
+) {
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let mut session = Session::new();
     let order = session.plan(&names, report);
     for i in order {
         let Some((_, bytes)) = files.get(i) else {
             continue;
         };
         session.begin_file(i);
+        session.size_hint(bytes.len() as u64);
         let size = if chunk == 0 {
             bytes.len().max(1)
         } else {

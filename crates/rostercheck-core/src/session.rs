@@ -6,7 +6,9 @@
 // computed from the header of the same file; raw input is read through `Record::field` and `get`.
 #![allow(clippy::indexing_slicing)]
 
-use crate::csv::{scan_quotes, sniff, Event, QuoteProblem, Record, RecordReader, Sniffed};
+use crate::csv::{
+    scan_quotes, sniff, Event, QuoteProblem, Record, RecordBatch, RecordReader, Sniffed,
+};
 use crate::diagnostic::{Diagnostic, Severity, Sink, WithRaw};
 use crate::header::{self, Plan};
 use crate::index::{self, flag, tag, Group, Groups, Index, Problem};
@@ -91,6 +93,10 @@ struct FileState {
     expected_bytes: Option<u64>,
     /// Bytes of the rows read so far.
     row_bytes: u64,
+    /// Rows read but not yet checked (see `flush_rows`).
+    batch: RecordBatch,
+    /// Header positions of single-valued references, and the file each refers to.
+    lookahead: Vec<(usize, FileKind)>,
 }
 
 /// Rows whose `status`/`dateLastModified` contradict the file's bulk or delta mode.
@@ -337,6 +343,8 @@ impl Session {
             })),
             expected_bytes: None,
             row_bytes: 0,
+            batch: RecordBatch::default(),
+            lookahead: Vec::new(),
             plan: None,
             header_seen: false,
             mode: None,
@@ -433,6 +441,7 @@ impl Session {
                 0
             } else {
                 reader.finish(&mut |event| self.on_event(&mut file, event, sink));
+                self.flush_rows(&mut file, sink);
                 reader.lone_crs()
             };
             // Kept for the next file, also when this one was skipped.
@@ -649,6 +658,48 @@ impl Session {
     }
 
     fn on_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
+        match event {
+            Event::Record(record) if file.header_seen && !file.skip && !self.unoptimised => {
+                file.batch.push(&record);
+                if file.batch.len() >= ROW_BATCH {
+                    self.flush_rows(file, sink);
+                }
+            }
+            other => {
+                self.flush_rows(file, sink);
+                self.handle_event(file, other, sink);
+            }
+        }
+    }
+
+    /// Checks the rows waiting in the batch, in order. First it looks up every reference of
+    /// the batch in a tight loop and throws the answers away: the lookups miss the cache
+    /// (the users of a city do not fit in it), and issued together their misses overlap
+    /// instead of stalling one row at a time; the real checks then find the entries cached.
+    /// Findings are the same as checking each row as it arrives.
+    fn flush_rows(&mut self, file: &mut FileState, sink: &mut dyn Sink) {
+        if file.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut file.batch);
+        for &(pos, target) in &file.lookahead {
+            if self.done[target as usize] {
+                let mut sum = 0u64;
+                for record in batch.iter() {
+                    let key = index::key_bytes(record.field(pos));
+                    sum = sum.wrapping_add(self.index.touch(target, key));
+                }
+                std::hint::black_box(sum);
+            }
+        }
+        for record in batch.iter() {
+            self.handle_event(file, Event::Record(record), sink);
+        }
+        file.batch = batch;
+        file.batch.clear();
+    }
+
+    fn handle_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
         if file.skip {
             return;
         }
@@ -760,6 +811,17 @@ impl Session {
             sink.push(d);
         }
         if let Some(plan) = &plan {
+            file.lookahead = plan
+                .columns
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, col)| {
+                    let column = &plan.spec.columns[(*col)?];
+                    let target = column.reference?;
+                    (column.ty != ValueType::GuidRefList && target != file.kind)
+                        .then_some((pos, target))
+                })
+                .collect();
             let p = |n| plan.position(n);
             file.columns = Columns {
                 sourced_id: p("sourcedId"),
@@ -968,7 +1030,8 @@ impl Session {
             })
         };
         // Structure first: a broken row is one finding, not one per cell.
-        let quote = if memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
+        let plain = record.is_plain();
+        let quote = if !plain && memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
             scan_quotes(record.raw)
         } else {
             None
@@ -1080,7 +1143,7 @@ impl Session {
             }
             sink.push(d);
         }
-        if memchr::memchr(0, record.all_bytes()).is_some() {
+        if !plain && memchr::memchr(0, record.all_bytes()).is_some() {
             let field = (0..record.len())
                 .find(|i| memchr::memchr(0, record.field(*i)).is_some())
                 .unwrap_or(0);
@@ -2052,6 +2115,9 @@ fn recycle<'b>(mut texts: Vec<Option<&str>>) -> Vec<Option<&'b str>> {
     texts.clear();
     texts.into_iter().map(|_| None).collect()
 }
+
+/// Rows read ahead and checked together (see `Session::flush_rows`).
+const ROW_BATCH: usize = 32;
 
 /// Rows read before the id tables are sized from the file's size (see `size_hint`).
 const SIZE_SAMPLE_ROWS: u64 = 1000;

@@ -40,6 +40,34 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        line: u64,
+        end_line: u64,
+        out: &'a [u8],
+        ends: &'a [usize],
+        sep: usize,
+        raw: &'a [u8],
+        raw_complete: bool,
+        terminated: bool,
+    ) -> Record<'a> {
+        Record {
+            line,
+            end_line,
+            out,
+            ends,
+            sep,
+            raw,
+            raw_complete,
+            terminated,
+        }
+    }
+
+    /// Field bytes, field ends and separator width (see [`Record::from_parts`]).
+    pub(crate) fn parts(&self) -> (&'a [u8], &'a [usize], usize) {
+        (self.out, self.ends, self.sep)
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -72,6 +100,11 @@ impl<'a> Record<'a> {
     /// separator width.
     pub fn field_end(&self, i: usize) -> usize {
         self.ends.get(i).copied().unwrap_or(0)
+    }
+
+    /// True for a line read by the fast path: no quote and no NUL byte in it.
+    pub fn is_plain(&self) -> bool {
+        self.sep == 1
     }
 
     /// Bytes between two fields in [`Record::all_bytes`] (0 or 1).
@@ -213,7 +246,8 @@ impl RecordReader {
             return start;
         };
         let line = rest.get(..len).unwrap_or_default();
-        if len > MAX_RECORD_BYTES || memchr::memchr(b'"', line).is_some() {
+        // Quotes need csv-core; NUL bytes are reported from the csv-core path too.
+        if len > MAX_RECORD_BYTES || memchr::memchr2(b'"', 0, line).is_some() {
             return start;
         }
         self.ends_len = 0;

@@ -1,0 +1,83 @@
+//! A few records copied out of the reader, so the session can look ahead at them (see
+//! `Session::flush_rows`) before checking them one by one, in order.
+
+use super::reader::Record;
+
+struct Item {
+    line: u64,
+    end_line: u64,
+    out: (usize, usize),
+    raw: (usize, usize),
+    ends: (usize, usize),
+    sep: usize,
+    raw_complete: bool,
+    terminated: bool,
+}
+
+/// Owned copies of records, in arrival order; buffers are kept across batches.
+#[derive(Default)]
+pub struct RecordBatch {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    items: Vec<Item>,
+}
+
+impl RecordBatch {
+    pub fn push(&mut self, record: &Record<'_>) {
+        let (out, ends, sep) = record.parts();
+        let out_start = self.bytes.len();
+        self.bytes.extend_from_slice(out);
+        let out_range = (out_start, self.bytes.len());
+        // The fast path's field bytes are the raw line itself: store them once.
+        let raw_range = if out.starts_with(record.raw) && sep == 1 {
+            (out_start, out_start + record.raw.len())
+        } else {
+            let start = self.bytes.len();
+            self.bytes.extend_from_slice(record.raw);
+            (start, self.bytes.len())
+        };
+        let ends_start = self.ends.len();
+        self.ends.extend_from_slice(ends);
+        self.items.push(Item {
+            line: record.line,
+            end_line: record.end_line,
+            out: out_range,
+            raw: raw_range,
+            ends: (ends_start, self.ends.len()),
+            sep,
+            raw_complete: record.raw_complete,
+            terminated: record.terminated,
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.items.clear();
+    }
+
+    /// The records, as the reader gave them.
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_>> + '_ {
+        self.items.iter().map(|item| {
+            let slice = |(a, b): (usize, usize)| self.bytes.get(a..b).unwrap_or_default();
+            Record::from_parts(
+                item.line,
+                item.end_line,
+                slice(item.out),
+                self.ends.get(item.ends.0..item.ends.1).unwrap_or_default(),
+                item.sep,
+                slice(item.raw),
+                item.raw_complete,
+                item.terminated,
+            )
+        })
+    }
+}

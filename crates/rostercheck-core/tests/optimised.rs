@@ -1,0 +1,178 @@
+//! The optimised engine (memchr fast path, ids sorted once per file, rows checked in batches)
+//! against the reference behaviour (`Session::unoptimised`: every byte through csv-core, ids in
+//! a hash map, each row checked as it arrives): the same findings in the same order, on
+//! generated packages riddled with defects, at every size a test can afford.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
+
+mod common;
+
+use common::*;
+use rostercheck_core::{validate_in_memory_with, Report, Session};
+use rostercheck_gen::{generate_in_memory, GenOptions, Mode, Version};
+
+/// A small deterministic generator (no dependency needed for this).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+/// Damages `count` lines of every file: ids copied from other rows (duplicates, also
+/// within one batch), references to ids that do not exist, quotes, NUL and non-UTF-8 bytes,
+/// blank lines, extra commas, CR line ends and lines cut in two.
+fn damage(pkg: &mut Package, seed: u64, count: usize) {
+    let mut rng = Lcg(seed);
+    for (_, bytes) in pkg.iter_mut() {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        if lines.len() < 3 {
+            continue;
+        }
+        for _ in 0..count {
+            let n = lines.len();
+            let at = 1 + rng.below(n - 1);
+            let other = 1 + rng.below(n - 1);
+            let near = (at + 1 + rng.below(8)).min(n - 1);
+            let mut fields: Vec<String> = lines[at].split(',').map(str::to_owned).collect();
+            let from: Vec<String> = lines[other].split(',').map(str::to_owned).collect();
+            let col = rng.below(fields.len());
+            match rng.below(12) {
+                0 => fields[0] = from[0].clone(),
+                1 => lines[near] = lines[at].clone(),
+                2 if col < from.len() => fields[col] = from[col].clone(),
+                3 => fields[col] = format!("missing-{}", rng.below(50)),
+                4 => fields[col] = format!("\"{}\"", fields[col]),
+                5 => fields[col] = format!("{}\"x", fields[col]),
+                6 => fields[col].push('\0'),
+                7 => fields[col].push('\u{e9}'),
+                8 => fields[col] = format!(" {} ", fields[col]),
+                9 => fields.push(String::new()),
+                10 => fields[col].push('\r'),
+                _ => fields[col] = format!("\"{}\n{}\"", fields[col], fields[col]),
+            }
+            lines[at] = fields.join(",");
+        }
+        let mut out = lines.join("\n").into_bytes();
+        out.push(b'\n');
+        // Sometimes a byte that is not UTF-8 at all.
+        if rng.below(3) == 0 {
+            let i = rng.below(out.len());
+            out[i] = 0xE9;
+        }
+        *bytes = out;
+    }
+}
+
+fn report(session: Session, pkg: &Package, chunk: usize, cap: usize) -> Report {
+    let mut report = Report::new(cap);
+    validate_in_memory_with(session, pkg, chunk, &mut report);
+    report
+}
+
+fn compare(pkg: &Package, chunks: &[usize], what: &str) {
+    for cap in [0, 3] {
+        let reference = report(Session::unoptimised(), pkg, 4096, cap);
+        assert!(
+            !reference.diagnostics.is_empty() || cap > 0,
+            "{what}: no findings at all"
+        );
+        for &chunk in chunks {
+            let fast = report(Session::new(), pkg, chunk, cap);
+            assert_eq!(
+                fast.summary, reference.summary,
+                "{what}, chunk {chunk}, cap {cap}"
+            );
+            if fast.diagnostics != reference.diagnostics {
+                let a: Vec<String> = reference.diagnostics.iter().map(describe).collect();
+                let b: Vec<String> = fast.diagnostics.iter().map(describe).collect();
+                let first = a
+                    .iter()
+                    .zip(&b)
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(a.len().min(b.len()));
+                panic!(
+                    "{what}, chunk {chunk}, cap {cap}: findings differ from finding {first}\nreference: {:?}\noptimised: {:?}",
+                    a.get(first..first + 3),
+                    b.get(first..first + 3)
+                );
+            }
+        }
+    }
+}
+
+fn generated(version: Version, mode: Mode, students: u64, seed: u64) -> Package {
+    generate_in_memory(&GenOptions {
+        version,
+        mode,
+        students,
+        seed,
+        crlf: seed.is_multiple_of(2),
+    })
+    .expect("generate")
+}
+
+#[test]
+fn damaged_small_packages_give_the_same_report() {
+    for (i, version) in [Version::V1_1, Version::V1_2].into_iter().enumerate() {
+        for seed in 1..=6u64 {
+            let mode = if seed == 3 { Mode::Delta } else { Mode::Bulk };
+            let mut pkg = generated(version, mode, 40 + seed * 30, seed + i as u64);
+            damage(&mut pkg, seed * 31 + i as u64, 12);
+            compare(
+                &pkg,
+                &[1, 7, 64, 4096, 0],
+                &format!("{version:?} seed {seed}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn damaged_district_gives_the_same_report() {
+    // Thousands of rows per file, so duplicates span filter batches, row batches and the
+    // tables' growth; defects in every file.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 6_000, 11);
+    damage(&mut pkg, 99, 400);
+    compare(&pkg, &[4096, 65536], "6,000 students");
+    let mut pkg = generated(Version::V1_1, Mode::Bulk, 6_000, 12);
+    damage(&mut pkg, 98, 400);
+    compare(&pkg, &[65536], "6,000 students, 1.1");
+}
+
+#[test]
+fn duplicates_beyond_the_kept_values_are_still_reported() {
+    // Every user row repeated: far more duplicates than fit the filter's batches.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 3_000, 5);
+    for (name, bytes) in pkg.iter_mut() {
+        if name == "users.csv" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let body: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+            bytes.extend_from_slice(body.as_bytes());
+        }
+    }
+    compare(&pkg, &[65536], "users repeated");
+    let fast = report(Session::new(), &pkg, 65536, 0);
+    let dups = fast
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "OR401")
+        .count();
+    assert!(dups > 3_000, "{dups}");
+    assert!(fast
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "OR401")
+        .all(|d| d.value.is_some() && d.raw.is_some()));
+}

@@ -1,0 +1,209 @@
+// `npm run bench`: every performance figure of docs/benchmarks.md, side by side with its
+// baselines, measured in one run on this machine. Generates the packages when missing
+// (target/bench/packages/, never committed), builds the CLI and the page, then measures:
+//   native  csv-core merely splitting the bytes into records   vs  rostercheck check (all rules)
+//   browser Papa Parse merely parsing the same Files           vs  the rostercheck page (worker + wasm)
+//   Frictionless `validate` with a OneRoster table schema (district only: too slow for city)
+// and prints one table plus the targets, met or not.
+//
+// Options: --sizes small,district,city  --runs N (best of N; default 3, city 2)
+//          --skip-browser  --skip-frictionless  --write-docs (replace the table in docs/benchmarks.md)
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { root, run } from './lib.mjs';
+import { build } from './build.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+
+/** The packages: name, generator arguments. 10mb and city bracket the scaling target. */
+const PACKAGES = {
+  small: ['--preset', 'small'],
+  '10mb': ['--students', '13000'],
+  district: ['--preset', 'district'],
+  city: ['--preset', 'city'],
+};
+const sizes = option('sizes', Object.keys(PACKAGES).join(',')).split(',');
+const runsFor = (name) => Number(option('runs', name === 'city' ? 2 : 3));
+const benchDir = path.join(root, 'target', 'bench');
+const cli = path.join(root, 'target', 'release', 'rostercheck');
+const nativeBench = path.join(root, 'target', 'release', 'rostercheck-bench');
+const MB = 1e6;
+
+function ensurePackage(name) {
+  const dir = path.join(benchDir, 'packages', name);
+  const done = path.join(dir, '.complete');
+  if (!existsSync(done)) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    run(cli, ['generate', '--out', dir, ...PACKAGES[name]]);
+    writeFileSync(done, new Date().toISOString());
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
+  return { dir, bytes: files.reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) };
+}
+
+/** Best time of `runs` runs of one native measurement; peak memory is the largest seen. */
+function native(mode, dir, runs) {
+  let best = null;
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(nativeBench, [mode, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop());
+    if (!best || r.seconds < best.seconds) best = { ...r, peakBytes: Math.max(r.peakBytes, best?.peakBytes ?? 0) };
+    else best.peakBytes = Math.max(best.peakBytes, r.peakBytes);
+  }
+  return best;
+}
+
+function frictionless(dir) {
+  const setup = spawnSync('bash', [path.join(root, 'scripts', 'bench', 'frictionless-setup.sh'), path.join(benchDir, 'venv')],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (setup.status !== 0) return { error: 'could not install frictionless' };
+  const python = setup.stdout.trim().split('\n').pop();
+  const spec = path.resolve(root, '..', 'shared', 'reference', 'oneroster-spec.json');
+  const r = spawnSync(python, [path.join(root, 'scripts', 'bench', 'frictionless.py'), dir, spec, '1.2'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { error: `frictionless exited ${r.status}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function pageSize(dist) {
+  let gz = 0;
+  for (const f of readdirSync(dist)) if (f !== 'sample.js') gz += gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
+  return gz;
+}
+
+function machine() {
+  const v = (cmd, a) => { try { return execFileSync(cmd, a, { encoding: 'utf8' }).trim().split('\n')[0]; } catch { return '?'; } };
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model ?? '?'} × ${cpus.length} cores`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    rustc: v('rustc', ['--version']),
+    node: process.version,
+    chromium: v('/usr/bin/chromium', ['--version']),
+  };
+}
+
+const fmt = {
+  mb: (b) => (b / MB >= 100 ? (b / MB).toFixed(0) : (b / MB).toFixed(1)),
+  s: (s) => (s < 10 ? s.toFixed(2) : s.toFixed(1)),
+  mbps: (b, s) => (b / MB / s).toFixed(0),
+  mem: (b) => (b ? `${(b / 2 ** 20).toFixed(0)} MiB` : '–'),
+  rows: (n) => n.toLocaleString('en-US'),
+};
+
+async function main() {
+  run('cargo', ['build', '--release', '-p', 'rostercheck-cli', '-p', 'rostercheck-bench']);
+  const dist = flag('skip-browser') ? null : build();
+  const browser = dist ? await import('./bench/browser.mjs') : null;
+  const rows = [];
+  const results = { machine: machine(), packages: {} };
+  for (const name of sizes) {
+    if (!PACKAGES[name]) throw new Error(`unknown package ${name}`);
+    const pkg = ensurePackage(name);
+    const runs = runsFor(name);
+    console.log(`\n== ${name}: ${fmt.mb(pkg.bytes)} MB, best of ${runs}`);
+    const r = { bytes: pkg.bytes };
+    r.split = native('split', pkg.dir, runs);
+    r.check = native('check', pkg.dir, runs);
+    console.log(JSON.stringify({ split: r.split, check: r.check }));
+    if (browser) {
+      r.papa = await browser.benchPapa({ packageDir: pkg.dir, runs });
+      r.page = await browser.benchRostercheck({ dist, packageDir: pkg.dir, runs });
+      console.log(JSON.stringify({ papa: r.papa, page: r.page }));
+    }
+    if (name === 'district' && !flag('skip-frictionless')) {
+      r.frictionless = frictionless(pkg.dir);
+      console.log(JSON.stringify({ frictionless: r.frictionless }));
+    }
+    results.packages[name] = r;
+    const records = r.split.records;
+    const line = (what, m, memory, ratio) => rows.push([name, fmt.mb(pkg.bytes), fmt.rows(records), what,
+      fmt.s(m.seconds), fmt.mbps(pkg.bytes, m.seconds), memory, ratio]);
+    line('csv-core split (native baseline)', r.split, fmt.mem(r.split.peakBytes), '1.00');
+    line('**rostercheck CLI**', r.check, fmt.mem(r.check.peakBytes),
+      `${(r.split.seconds / r.check.seconds).toFixed(2)} of split`);
+    if (r.papa) line('Papa Parse parse-only (browser baseline)', r.papa, '–', '1.00');
+    if (r.page) {
+      line('**rostercheck page**', r.page,
+        `${fmt.mem(r.page.wasmMemoryBytes + (r.page.jsHeapBytes || 0))} (tab ${fmt.mem(r.page.rendererPeakBytes)})`,
+        `${(r.papa.seconds / r.page.seconds).toFixed(2)}× Papa`);
+    }
+    if (r.frictionless && !r.frictionless.error) {
+      line('Frictionless validate', r.frictionless, fmt.mem(r.frictionless.peakBytes),
+        `CLI ${(r.frictionless.seconds / r.check.seconds).toFixed(0)}× faster`);
+    }
+  }
+  if (dist) results.pageGzipBytes = pageSize(dist);
+  if (results.packages.city?.page) results.readyMs = results.packages.city.page.readyMs;
+
+  const header = ['package', 'MB', 'records', 'measurement', 's', 'MB/s', 'peak memory', 'ratio'];
+  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const targets = checkTargets(results);
+  const m = results.machine;
+  const md = [`Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.memory}, ${m.os}; ${m.rustc}; Node ${m.node}; ${m.chromium}.`,
+    '', table, '', '| target | measured | met |', '| --- | --- | --- |',
+    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)].join('\n');
+  mkdirSync(benchDir, { recursive: true });
+  writeFileSync(path.join(benchDir, 'results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(path.join(benchDir, 'results.md'), md + '\n');
+  console.log(`\n${md}\n\n(target/bench/results.md, results.json)`);
+  if (flag('write-docs')) {
+    const doc = path.join(root, 'docs', 'benchmarks.md');
+    const text = readFileSync(doc, 'utf8');
+    const next = text.replace(/<!-- bench:begin -->[\s\S]*<!-- bench:end -->/, `<!-- bench:begin -->\n${md}\n<!-- bench:end -->`);
+    writeFileSync(doc, next);
+    console.log('docs/benchmarks.md updated');
+  }
+}
+
+function checkTargets(results) {
+  const p = results.packages;
+  const t = [];
+  const city = p.city;
+  if (city) {
+    const ratio = city.split.seconds / city.check.seconds;
+    t.push({ target: 'CLI ≥ 50% of csv-core split throughput (city)', measured: `${(ratio * 100).toFixed(0)}%`, met: ratio >= 0.5 });
+    t.push({ target: 'CLI peak ≤ 512 MiB (city)', measured: fmt.mem(city.check.peakBytes), met: city.check.peakBytes <= 512 * 2 ** 20 });
+    if (city.check.ids) {
+      const per = city.check.idBytes / city.check.ids;
+      t.push({ target: '≤ 32 bytes per distinct sourcedId (city)', measured: `${per.toFixed(1)} B × ${fmt.rows(city.check.ids)} ids`, met: per <= 32 });
+    }
+    if (city.page) {
+      const mbps = city.bytes / MB / city.page.seconds;
+      t.push({ target: 'page ≥ 150 MB/s (city)', measured: `${mbps.toFixed(0)} MB/s`, met: mbps >= 150 });
+      const x = city.papa.seconds / city.page.seconds;
+      t.push({ target: 'page ≥ 2× Papa Parse parse-only (city)', measured: `${x.toFixed(2)}×`, met: x >= 2 });
+      const mem = city.page.wasmMemoryBytes + (city.page.jsHeapBytes || 0);
+      t.push({ target: 'page wasm memory + JS heap ≤ 512 MiB (city)', measured: fmt.mem(mem), met: mem <= 512 * 2 ** 20 });
+    }
+  }
+  const scaled = Object.entries(p).filter(([, r]) => r.bytes >= 10 * MB);
+  if (scaled.length > 1) {
+    const speeds = scaled.map(([, r]) => r.bytes / r.check.seconds);
+    const mid = (Math.max(...speeds) + Math.min(...speeds)) / 2;
+    const spread = (Math.max(...speeds) - Math.min(...speeds)) / 2 / mid;
+    t.push({ target: `CLI throughput flat ±20% (${scaled.map(([n]) => n).join(', ')})`, measured: `±${(spread * 100).toFixed(0)}%`, met: spread <= 0.2 });
+    const pages = scaled.filter(([, r]) => r.page).map(([, r]) => r.bytes / r.page.seconds);
+    if (pages.length > 1) {
+      const pm = (Math.max(...pages) + Math.min(...pages)) / 2;
+      const ps = (Math.max(...pages) - Math.min(...pages)) / 2 / pm;
+      t.push({ target: 'page throughput flat ±20% (same packages)', measured: `±${(ps * 100).toFixed(0)}%`, met: ps <= 0.2 });
+    }
+  }
+  if (results.pageGzipBytes) {
+    t.push({ target: 'page wasm + JS ≤ 350 KB gzipped', measured: `${(results.pageGzipBytes / 1000).toFixed(0)} KB`, met: results.pageGzipBytes <= 350e3 });
+  }
+  if (results.readyMs !== undefined) t.push({ target: 'ready for a drop ≤ 1 s after navigation', measured: `${results.readyMs} ms`, met: results.readyMs <= 1000 });
+  return t;
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
