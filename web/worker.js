@@ -60,6 +60,7 @@ async function validate(inputs, maxPerRule) {
       continue;
     }
     inflated += entry.zipEntry ? entry.size : 0;
+    validator.sizeHint(entry.size);
     let reader;
     let fileBytes = 0;
     let failure = null;

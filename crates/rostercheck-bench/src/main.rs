@@ -27,6 +27,7 @@ fn main() {
     let result = match mode.as_str() {
         "split" => split(&path, chunk),
         "check" => check(&path, chunk),
+        "hostile" => hostile(&path.to_string_lossy()),
         _ => Err(format!("unknown measurement {mode}")),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -130,6 +131,65 @@ fn check(path: &Path, chunk: usize) -> Result<Fields, String> {
     fields.insert("idBytes".into(), id_bytes.into());
     let s = &report.summary;
     fields.insert("findings".into(), (s.errors + s.warnings + s.infos).into());
+    Ok(fields)
+}
+
+/// A hostile file made on the fly and fed in 1 MiB chunks (nothing on disk): its findings,
+/// time and peak memory show that the engine stays bounded.
+fn hostile(case: &str) -> Result<Fields, String> {
+    const USERS: &str = "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns\n";
+    let (name, head, unit, repeat): (&str, Vec<u8>, Vec<u8>, u64) = match case {
+        "empty-lines" => ("users.csv", USERS.into(), b"\n".to_vec(), 100_000_000),
+        "one-field-rows" => ("users.csv", USERS.into(), b"x\n".to_vec(), 100_000_000),
+        "same-id-rows" => (
+            "users.csv",
+            USERS.into(),
+            b"u1,,,true,ann,,Ann,Lee,,,ann@example.org,,,,,,,,,,sch-1,\n".to_vec(),
+            20_000_000,
+        ),
+        "wide-header" => (
+            "users.csv",
+            "c,".repeat(1_000_000).into_bytes(),
+            b"\n".to_vec(),
+            1,
+        ),
+        "big-field" => {
+            let mut row = "x".repeat(10 << 20).into_bytes();
+            row.extend_from_slice(b",,,true,ann,,Ann,Lee,,,,,,,,,,,,,sch-1,\n");
+            ("users.csv", USERS.into(), row, 1)
+        }
+        _ => return Err(format!("unknown hostile case {case}")),
+    };
+    let mut session = rostercheck_core::Session::new();
+    let mut report = rostercheck_core::Report::default();
+    session.plan(&[name.to_owned()], &mut report);
+    session.begin_file(0);
+    session.feed(&head, &mut report);
+    let per_chunk = (1usize << 20) / unit.len().max(1);
+    let chunk = unit.repeat(per_chunk.max(1));
+    let mut left = repeat;
+    let mut bytes = head.len() as u64;
+    while left > 0 {
+        let n = left.min(per_chunk.max(1) as u64);
+        let part = chunk.get(..n as usize * unit.len()).unwrap_or_default();
+        session.feed(part, &mut report);
+        bytes += part.len() as u64;
+        left -= n;
+    }
+    session.end_file(&mut report);
+    let info = session.finish(&mut report);
+    report.set_package(info);
+    let mut codes: Vec<String> = report
+        .totals
+        .iter()
+        .map(|((_, code, _), n)| format!("{code}×{n}"))
+        .collect();
+    codes.sort();
+    let mut fields = Fields::new();
+    fields.insert("case".into(), case.into());
+    fields.insert("bytes".into(), bytes.into());
+    fields.insert("findings".into(), codes.join(" ").into());
+    fields.insert("listed".into(), report.diagnostics.len().into());
     Ok(fields)
 }
 

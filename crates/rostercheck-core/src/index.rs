@@ -111,6 +111,8 @@ pub struct IdLog {
     /// wait in `arena` (a copy of a few dozen bytes per row).
     unfiltered: Vec<Unfiltered>,
     arena: Vec<u8>,
+    /// Rows the filter flagged since the log was last merged.
+    flagged: usize,
     /// (line, value, raw) of rows the filter flagged, in line order.
     candidates: Vec<(u64, String, String)>,
     /// The reference behaviour (no log, no filter): a plain map, duplicates found at once.
@@ -129,6 +131,7 @@ impl IdLog {
             unfiltered: Vec::with_capacity(FILTER_BATCH),
             arena: Vec::new(),
             candidates: Vec::new(),
+            flagged: 0,
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
         }
@@ -205,8 +208,11 @@ impl IdLog {
         for (row, flag) in rows.iter().zip(flagged.iter_mut()) {
             *flag = !self.filter_insert(row.key);
         }
+        self.flagged += flagged.iter().filter(|f| **f).count();
         for (row, flag) in rows.iter().zip(flagged) {
-            if flag && !row.quiet && self.candidates.len() < CANDIDATE_CAP {
+            // The log is compacted at CANDIDATE_CAP flagged rows, checked after every row:
+            // one batch more is the most that can be waiting.
+            if flag && !row.quiet && self.candidates.len() < CANDIDATE_CAP + FILTER_BATCH {
                 let value = self.arena.get(row.start..row.value_end).unwrap_or_default();
                 let raw = self.arena.get(row.value_end..row.end).unwrap_or_default();
                 self.candidates.push((
@@ -263,20 +269,57 @@ impl IdLog {
             self.build_dir();
             return std::mem::take(&mut self.eager_dups);
         }
+        let dups = self.merge_log();
+        self.log = Vec::new();
+        self.entries.shrink_to_fit();
+        self.filter = Vec::new();
+        self.build_dir();
+        dups
+    }
+
+    /// True when so many rows may be duplicates that their kept values should be settled now
+    /// (a file of one id repeated a hundred million times stays within bounded memory).
+    pub fn compaction_due(&self) -> bool {
+        self.flagged >= CANDIDATE_CAP
+    }
+
+    /// Merges the log into the table before the end of the file; returns the duplicates found
+    /// so far (all later than any returned before), in line order.
+    pub fn compact(&mut self) -> Vec<Duplicate> {
+        self.merge_log()
+    }
+
+    fn merge_log(&mut self) -> Vec<Duplicate> {
         self.run_filter();
+        let candidates = std::mem::take(&mut self.candidates);
+        self.flagged = 0;
         let mut dups = Vec::new();
         if self.log.is_empty() {
             return dups;
         }
+        let order = |e: &Entry| (e.key, e.line, e.quiet);
         if self.entries.is_empty() {
             std::mem::swap(&mut self.entries, &mut self.log);
+            self.entries.sort_unstable_by_key(order);
         } else {
-            self.entries.append(&mut self.log);
+            self.log.sort_unstable_by_key(order);
+            let mut merged = Vec::with_capacity(self.entries.len() + self.log.len());
+            let (mut a, mut b) = (self.entries.iter().peekable(), self.log.iter().peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if order(x) <= order(y) => a.next(),
+                    (Some(_), Some(_)) => b.next(),
+                    (Some(_), None) => a.next(),
+                    (None, _) => b.next(),
+                };
+                match next {
+                    Some(e) => merged.push(*e),
+                    None => break,
+                }
+            }
+            self.entries = merged;
+            self.log.clear();
         }
-        self.log = Vec::new();
-        self.entries
-            .sort_unstable_by_key(|e| (e.key, e.line, e.quiet));
-        let candidates = std::mem::take(&mut self.candidates);
         let mut first: Option<Entry> = None;
         self.entries.retain(|e| match first {
             Some(f) if f.key == e.key => {
@@ -301,9 +344,6 @@ impl IdLog {
             }
         });
         dups.sort_unstable_by_key(|d| d.line);
-        self.entries.shrink_to_fit();
-        self.filter = Vec::new();
-        self.build_dir();
         dups
     }
 

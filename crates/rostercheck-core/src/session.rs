@@ -93,6 +93,8 @@ struct FileState {
     expected_bytes: Option<u64>,
     /// Bytes of the rows read so far.
     row_bytes: u64,
+    /// Rows with the wrong field count so far.
+    misaligned: u64,
     /// Rows read but not yet checked (see `flush_rows`).
     batch: RecordBatch,
     /// Header positions of single-valued references, and the file each refers to.
@@ -345,6 +347,7 @@ impl Session {
             row_bytes: 0,
             batch: RecordBatch::default(),
             lookahead: Vec::new(),
+            misaligned: 0,
             plan: None,
             header_seen: false,
             mode: None,
@@ -563,7 +566,7 @@ impl Session {
             FileKind::AcademicSessions => self.hierarchy.finish_sessions(&file.name, sink),
             _ => {}
         }
-        self.report_duplicates(&file, sink);
+        self.report_duplicates(&file, sink, true);
         self.resolve_pending(file.kind);
         self.flush_ready(sink);
     }
@@ -740,6 +743,7 @@ impl Session {
                 };
                 if file.header_seen {
                     self.on_row(file, &record, &mut sink);
+                    self.report_duplicates(file, &mut sink, false);
                 } else {
                     self.on_header(file, &record, &mut sink);
                 }
@@ -875,74 +879,30 @@ impl Session {
 
     /// Duplicate sourcedIds, and for users duplicate usernames and emails, of the file just
     /// read (found when its ids are sealed into the index).
-    fn report_duplicates(&mut self, file: &FileState, sink: &mut dyn Sink) {
-        let name = file.name.as_str();
-        for dup in self.index.table_mut(file.kind).seal() {
-            let message = match &dup.value {
-                Some(id) => format!("sourcedId \"{id}\" is already used on line {}", dup.first),
-                None => format!("This sourcedId is already used on line {}", dup.first),
-            };
-            let mut d = Diagnostic::new(
-                &record::DUPLICATE_SOURCED_ID,
-                message,
-                "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
-            )
-            .file(name)
-            .line(dup.line)
-            .position(file.columns.sourced_id.unwrap_or(0))
-            .field("sourcedId");
-            if let Some(v) = &dup.value {
-                d = d.value(v);
-            }
-            d.raw = dup.raw;
-            sink.push(d);
-        }
-        if file.kind != FileKind::Users {
-            return;
-        }
-        for (log, pos, rule, what) in [
+    fn report_duplicates(&mut self, file: &FileState, sink: &mut dyn Sink, at_end: bool) {
+        let users = file.kind == FileKind::Users;
+        let c = &file.columns;
+        for (log, position, which) in [
             (
-                &mut self.usernames,
-                file.columns.username,
-                &quality::DUPLICATE_USERNAME,
-                "username",
+                self.index.table_mut(file.kind),
+                c.sourced_id,
+                Repeated::SourcedId,
             ),
-            (
-                &mut self.emails,
-                file.columns.email,
-                &quality::DUPLICATE_EMAIL,
-                "email",
-            ),
+            (&mut self.usernames, c.username, Repeated::Username),
+            (&mut self.emails, c.email, Repeated::Email),
         ] {
-            for dup in log.seal() {
-                let message = match &dup.value {
-                    Some(v) => format!(
-                        "{what} \"{v}\" is already used by the user on line {}",
-                        dup.first
-                    ),
-                    None => format!(
-                        "This {what} is already used by the user on line {}",
-                        dup.first
-                    ),
-                };
-                let mut d = Diagnostic::new(
-                    rule,
-                    message,
-                    if what == "email" {
-                        "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email"
-                    } else {
-                        "give each person their own login name; single sign-on matches accounts by username"
-                    },
-                )
-                .file(name)
-                .line(dup.line)
-                .position(pos.unwrap_or(0))
-                .field(what);
-                if let Some(v) = &dup.value {
-                    d = d.value(v);
-                }
-                d.raw = dup.raw;
-                sink.push(d);
+            if which != Repeated::SourcedId && !users {
+                break;
+            }
+            let dups = if at_end {
+                log.seal()
+            } else if log.compaction_due() {
+                log.compact()
+            } else {
+                continue;
+            };
+            for dup in dups {
+                sink.push(which.finding(&file.name, position, dup));
             }
         }
     }
@@ -1200,7 +1160,14 @@ impl Session {
 
     /// A row with the wrong field count is not checked, but its sourcedId (the first column,
     /// before any stray comma) is still recorded so references to it do not cascade.
-    fn define_misaligned(&mut self, file: &FileState, record: &Record<'_>, line: u64) {
+    fn define_misaligned(&mut self, file: &mut FileState, record: &Record<'_>, line: u64) {
+        // A file of millions of broken rows is junk, not ids: past a limit its broken rows
+        // claim nothing, and references into it are not reported (it is marked damaged).
+        file.misaligned += 1;
+        if file.misaligned > MISALIGNED_IDS {
+            self.damaged[file.kind as usize] = true;
+            return;
+        }
         let field = |pos: Option<usize>| {
             pos.filter(|p| *p < record.len())
                 .and_then(|p| std::str::from_utf8(record.field(p)).ok())
@@ -2115,6 +2082,58 @@ fn recycle<'b>(mut texts: Vec<Option<&str>>) -> Vec<Option<&'b str>> {
     texts.clear();
     texts.into_iter().map(|_| None).collect()
 }
+
+/// A value that must be unique, seen again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeated {
+    SourcedId,
+    Username,
+    Email,
+}
+
+impl Repeated {
+    fn finding(self, file: &str, position: Option<usize>, dup: index::Duplicate) -> Diagnostic {
+        let (rule, what, help) = match self {
+            Repeated::SourcedId => (
+                &record::DUPLICATE_SOURCED_ID,
+                "sourcedId",
+                "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
+            ),
+            Repeated::Username => (
+                &quality::DUPLICATE_USERNAME,
+                "username",
+                "give each person their own login name; single sign-on matches accounts by username",
+            ),
+            Repeated::Email => (
+                &quality::DUPLICATE_EMAIL,
+                "email",
+                "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email",
+            ),
+        };
+        let by = if self == Repeated::SourcedId {
+            ""
+        } else {
+            " by the user"
+        };
+        let message = match &dup.value {
+            Some(v) => format!("{what} \"{v}\" is already used{by} on line {}", dup.first),
+            None => format!("This {what} is already used{by} on line {}", dup.first),
+        };
+        let mut d = Diagnostic::new(rule, message, help)
+            .file(file)
+            .line(dup.line)
+            .position(position.unwrap_or(0))
+            .field(what);
+        if let Some(v) = &dup.value {
+            d = d.value(v);
+        }
+        d.raw = dup.raw;
+        d
+    }
+}
+
+/// Broken rows whose sourcedId is still recorded, per file.
+const MISALIGNED_IDS: u64 = 100_000;
 
 /// Rows read ahead and checked together (see `Session::flush_rows`).
 const ROW_BATCH: usize = 32;

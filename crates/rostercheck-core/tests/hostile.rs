@@ -159,3 +159,19 @@ fn millions_of_findings_keep_exact_totals_with_a_capped_list() {
     );
     assert!(report.summary.omitted >= 999_900);
 }
+
+#[test]
+fn a_10_mb_field_is_one_finding_with_a_short_value() {
+    let mut content =
+        std::fs::read(fixtures_dir().join("base-1.1/demographics.csv")).expect("base");
+    let mut row = "x".repeat(10 << 20).into_bytes();
+    row.extend_from_slice(
+        b",,,2010-03-14,male,false,false,false,false,true,false,true,US,CA,Spring,\n",
+    );
+    content.extend_from_slice(&row);
+    let r = run(&with("demographics.csv", content), 1 << 20);
+    let long: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "OR302").collect();
+    assert_eq!(long.len(), 1, "{:?}", codes(&r));
+    assert!(long[0].value.as_deref().is_some_and(|v| v.len() < 1000));
+    assert!(long[0].raw.as_deref().is_some_and(|v| v.len() < 2000));
+}

@@ -176,3 +176,21 @@ fn duplicates_beyond_the_kept_values_are_still_reported() {
         .filter(|d| d.code == "OR401")
         .all(|d| d.value.is_some() && d.raw.is_some()));
 }
+
+#[test]
+fn a_file_of_one_repeated_row_is_settled_on_the_way() {
+    // More repeats than the duplicate log keeps values for: it is merged during the file, and
+    // the report still matches the reference exactly.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 20, 3);
+    for (name, bytes) in pkg.iter_mut() {
+        if name == "users.csv" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let row = format!("{}\n", text.lines().nth(5).unwrap());
+            bytes.extend_from_slice(row.repeat(210_000).as_bytes());
+        }
+    }
+    compare(&pkg, &[65536], "one row repeated");
+    let fast = report(Session::new(), &pkg, 65536, 3);
+    assert_eq!(fast.total(Some("users.csv"), "OR401"), 210_000);
+    assert_eq!(fast.total(Some("users.csv"), "OR603"), 210_000);
+}

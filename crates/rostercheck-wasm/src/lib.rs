@@ -71,6 +71,14 @@ impl Validator {
         self.session.begin_file(index as usize);
     }
 
+    /// The current file's size in bytes, when known: the engine sizes its tables once.
+    #[wasm_bindgen(js_name = sizeHint)]
+    pub fn size_hint(&mut self, bytes: f64) {
+        if bytes.is_finite() && bytes >= 0.0 {
+            self.session.size_hint(bytes as u64);
+        }
+    }
+
     pub fn feed(&mut self, chunk: &[u8]) {
         self.session.feed(chunk, &mut self.collector);
     }
