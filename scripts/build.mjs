@@ -13,7 +13,7 @@ export function build() {
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg,
     path.join(root, 'target', 'wasm32-unknown-unknown', 'wasm-release', 'rostercheck_wasm.wasm')]);
   const wasm = path.join(pkg, 'rostercheck_wasm_bg.wasm');
-  run(path.join(root, 'node_modules', '.bin', 'wasm-opt'), ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
+  run(path.join(root, 'node_modules', '.bin', 'wasm-opt'), ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--enable-simd', '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
 
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });

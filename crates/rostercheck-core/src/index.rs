@@ -300,9 +300,9 @@ impl IdLog {
         let order = |e: &Entry| (e.key, e.line, e.quiet);
         if self.entries.is_empty() {
             std::mem::swap(&mut self.entries, &mut self.log);
-            self.entries.sort_unstable_by_key(order);
+            sort_entries(&mut self.entries);
         } else {
-            self.log.sort_unstable_by_key(order);
+            sort_entries(&mut self.log);
             let mut merged = Vec::with_capacity(self.entries.len() + self.log.len());
             let (mut a, mut b) = (self.entries.iter().peekable(), self.log.iter().peekable());
             loop {
@@ -411,6 +411,22 @@ impl IdLog {
             + self.log.capacity() * std::mem::size_of::<Entry>()
             + self.filter.capacity() * 8;
         (self.entries.len(), bytes)
+    }
+}
+
+/// Sorts by key, and a key's repeats by line: sorting by the key alone is the fast part, and
+/// repeats are rare.
+fn sort_entries(entries: &mut [Entry]) {
+    entries.sort_unstable_by_key(|e| e.key);
+    let mut rest = &mut entries[..];
+    while rest.len() > 1 {
+        let key = rest[0].key;
+        let run = rest.iter().take_while(|e| e.key == key).count();
+        let (same, tail) = rest.split_at_mut(run);
+        if run > 1 {
+            same.sort_unstable_by_key(|e| (e.line, e.quiet));
+        }
+        rest = tail;
     }
 }
 

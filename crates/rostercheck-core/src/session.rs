@@ -2148,8 +2148,19 @@ fn is_term(kind: FileKind, column: &str) -> bool {
 /// The trimmed, non-empty text at header position `pos` of a row.
 fn cell<'a>(texts: &[Option<&'a str>], pos: Option<usize>) -> Option<&'a str> {
     pos.and_then(|p| texts.get(p).copied().flatten())
-        .map(str::trim)
+        .map(trim)
         .filter(|s| !s.is_empty())
+}
+
+/// `str::trim`, quick for the usual value with nothing to trim.
+fn trim(value: &str) -> &str {
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
+    let bytes = value.as_bytes();
+    if edge(bytes.first()) || edge(bytes.last()) {
+        value.trim()
+    } else {
+        value
+    }
 }
 
 fn role_bits(role: Option<&str>) -> u8 {

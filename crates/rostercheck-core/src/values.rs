@@ -201,8 +201,21 @@ pub fn is_guid(value: &str) -> bool {
         && value.len() < 256
         && value
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b'@'))
+            .all(|b| GUID_BYTES.get(usize::from(b)).copied().unwrap_or(false))
 }
+
+/// The bytes an identifier may hold: ASCII letters and digits, `.`, `-`, `_`, `/`, `@`.
+#[allow(clippy::indexing_slicing)] // b < 256 in a table of 256
+static GUID_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'/' | b'@');
+        b += 1;
+    }
+    table
+};
 
 fn check_guid(name: &str, value: &str) -> Option<Finding> {
     if is_guid(value) {

@@ -29,7 +29,7 @@ impl RecordBatch {
         self.bytes.extend_from_slice(out);
         let out_range = (out_start, self.bytes.len());
         // The fast path's field bytes are the raw line itself: store them once.
-        let raw_range = if out.starts_with(record.raw) && sep == 1 {
+        let raw_range = if sep == 1 && record.raw.len() <= out.len() {
             (out_start, out_start + record.raw.len())
         } else {
             let start = self.bytes.len();

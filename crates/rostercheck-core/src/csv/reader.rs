@@ -246,22 +246,36 @@ impl RecordReader {
             return start;
         };
         let line = rest.get(..len).unwrap_or_default();
-        // Quotes need csv-core; NUL bytes are reported from the csv-core path too.
-        if len > MAX_RECORD_BYTES || memchr::memchr2(b'"', 0, line).is_some() {
+        if len > MAX_RECORD_BYTES {
             return start;
         }
+        // One pass over the line: commas end fields; a quote needs csv-core, and a NUL byte is
+        // reported from the csv-core path too. (A plain loop beats memchr here: commas come
+        // every few bytes.)
         self.ends_len = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            if self.ends_len + 1 >= MAX_FIELDS {
-                return start; // csv-core reports it as oversized
+        for (i, &b) in line.iter().enumerate() {
+            if b > b',' {
+                continue;
             }
-            if self.ends_len >= self.ends.len() {
-                self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+            match b {
+                b',' => {
+                    if self.ends_len + 1 >= MAX_FIELDS {
+                        return start; // csv-core reports it as oversized
+                    }
+                    if self.ends_len >= self.ends.len() {
+                        self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+                    }
+                    if let Some(slot) = self.ends.get_mut(self.ends_len) {
+                        *slot = i;
+                    }
+                    self.ends_len += 1;
+                }
+                b'"' | 0 => {
+                    self.ends_len = 0;
+                    return start;
+                }
+                _ => {}
             }
-            if let Some(slot) = self.ends.get_mut(self.ends_len) {
-                *slot = comma;
-            }
-            self.ends_len += 1;
         }
         if self.ends_len >= self.ends.len() {
             self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
