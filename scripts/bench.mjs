@@ -6,8 +6,12 @@
 //   Frictionless `validate` with a OneRoster table schema (district only: too slow for city)
 // and prints one table plus the targets, met or not.
 //
-// Options: --sizes small,district,city  --runs N (best of N; default 3, city 2)
-//          --skip-browser  --skip-frictionless  --write-docs (replace the table in docs/benchmarks.md)
+// and hostile inputs made on the fly (a 10 MB field, a 1,000,000-column header, 100,000,000
+// empty or one-field rows, one row repeated 20,000,000 times): time, peak memory, findings.
+//
+// Options: --sizes small,10mb,district,city  --runs N (best of N; default 3, city 2)
+//          --skip-browser  --skip-frictionless  --skip-hostile
+//          --write-docs (replace the results in docs/benchmarks.md)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -143,6 +147,16 @@ async function main() {
     }
   }
   if (dist) results.pageGzipBytes = pageSize(dist);
+  const hostileRows = [];
+  if (!flag('skip-hostile')) {
+    results.hostile = {};
+    for (const c of ['big-field', 'wide-header', 'empty-lines', 'one-field-rows', 'same-id-rows']) {
+      const r = native('hostile', c, 1);
+      results.hostile[c] = r;
+      console.log(JSON.stringify(r));
+      hostileRows.push([c, fmt.mb(r.bytes), fmt.s(r.seconds), fmt.mem(r.peakBytes), r.findings.replaceAll('×', ' × ')]);
+    }
+  }
   if (results.packages.city?.page) results.readyMs = results.packages.city.page.readyMs;
 
   const header = ['package', 'MB', 'records', 'measurement', 's', 'MB/s', 'peak memory', 'ratio'];
@@ -151,7 +165,9 @@ async function main() {
   const m = results.machine;
   const md = [`Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.memory}, ${m.os}; ${m.rustc}; Node ${m.node}; ${m.chromium}.`,
     '', table, '', '| target | measured | met |', '| --- | --- | --- |',
-    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)].join('\n');
+    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    ...(hostileRows.length ? ['', '| hostile input (generated in memory) | MB | s | peak memory | findings (rule × count) |',
+      '| --- | --- | --- | --- | --- |', ...hostileRows.map((r) => `| ${r.join(' | ')} |`)] : [])].join('\n');
   mkdirSync(benchDir, { recursive: true });
   writeFileSync(path.join(benchDir, 'results.json'), JSON.stringify(results, null, 2));
   writeFileSync(path.join(benchDir, 'results.md'), md + '\n');
