@@ -30,7 +30,7 @@ const option = (name, fallback) => {
 /** The packages: name, generator arguments. 10mb and city bracket the scaling target. */
 const PACKAGES = {
   small: ['--preset', 'small'],
-  '10mb': ['--students', '13000'],
+  '10mb': ['--students', '13500'],
   district: ['--preset', 'district'],
   city: ['--preset', 'city'],
 };

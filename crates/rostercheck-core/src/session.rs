@@ -743,7 +743,12 @@ impl Session {
                 };
                 if file.header_seen {
                     self.on_row(file, &record, &mut sink);
-                    self.report_duplicates(file, &mut sink, false);
+                    if self.index.table(file.kind).compaction_due()
+                        || self.usernames.compaction_due()
+                        || self.emails.compaction_due()
+                    {
+                        self.report_duplicates(file, &mut sink, false);
+                    }
                 } else {
                     self.on_header(file, &record, &mut sink);
                 }
