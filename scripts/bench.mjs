@@ -27,15 +27,18 @@ const option = (name, fallback) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 
-/** The packages: name, generator arguments. 10mb and city bracket the scaling target. */
+/** The packages: name, generator arguments. 10mb and city-uuid bracket the scaling target. */
 const PACKAGES = {
   small: ['--preset', 'small'],
   '10mb': ['--students', '13500'],
   district: ['--preset', 'district'],
   city: ['--preset', 'city'],
+  // The same city with 36-character UUIDs for sourcedIds, as most SIS exports write them: the
+  // issue's "about 1.5 GB" workload.
+  'city-uuid': ['--preset', 'city', '--ids', 'uuid'],
 };
 const sizes = option('sizes', Object.keys(PACKAGES).join(',')).split(',');
-const runsFor = (name) => Number(option('runs', name === 'city' ? 2 : 3));
+const runsFor = (name) => Number(option('runs', name.startsWith('city') ? 2 : 3));
 const benchDir = path.join(root, 'target', 'bench');
 const cli = path.join(root, 'target', 'release', 'rostercheck');
 const nativeBench = path.join(root, 'target', 'release', 'rostercheck-bench');
@@ -157,7 +160,8 @@ async function main() {
       hostileRows.push([c, fmt.mb(r.bytes), fmt.s(r.seconds), fmt.mem(r.peakBytes), r.findings.replaceAll('×', ' × ')]);
     }
   }
-  if (results.packages.city?.page) results.readyMs = results.packages.city.page.readyMs;
+  const pages = Object.values(results.packages).filter((r) => r.page);
+  if (pages.length) results.readyMs = Math.max(...pages.map((r) => r.page.readyMs));
 
   const header = ['package', 'MB', 'records', 'measurement', 's', 'MB/s', 'peak memory', 'ratio'];
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -184,22 +188,21 @@ async function main() {
 function checkTargets(results) {
   const p = results.packages;
   const t = [];
-  const city = p.city;
-  if (city) {
+  for (const [name, city] of Object.entries(p).filter(([n]) => n.startsWith('city'))) {
     const ratio = city.split.seconds / city.check.seconds;
-    t.push({ target: 'CLI ≥ 50% of csv-core split throughput (city)', measured: `${(ratio * 100).toFixed(0)}%`, met: ratio >= 0.5 });
-    t.push({ target: 'CLI peak ≤ 512 MiB (city)', measured: fmt.mem(city.check.peakBytes), met: city.check.peakBytes <= 512 * 2 ** 20 });
+    t.push({ target: `CLI ≥ 50% of csv-core split throughput (${name})`, measured: `${(ratio * 100).toFixed(0)}%`, met: ratio >= 0.5 });
+    t.push({ target: `CLI peak ≤ 512 MiB (${name})`, measured: fmt.mem(city.check.peakBytes), met: city.check.peakBytes <= 512 * 2 ** 20 });
     if (city.check.ids) {
       const per = city.check.idBytes / city.check.ids;
-      t.push({ target: '≤ 32 bytes per distinct sourcedId (city)', measured: `${per.toFixed(1)} B × ${fmt.rows(city.check.ids)} ids`, met: per <= 32 });
+      t.push({ target: `≤ 32 bytes per distinct sourcedId (${name})`, measured: `${per.toFixed(1)} B × ${fmt.rows(city.check.ids)} ids`, met: per <= 32 });
     }
     if (city.page) {
       const mbps = city.bytes / MB / city.page.seconds;
-      t.push({ target: 'page ≥ 150 MB/s (city)', measured: `${mbps.toFixed(0)} MB/s`, met: mbps >= 150 });
+      t.push({ target: `page ≥ 150 MB/s (${name})`, measured: `${mbps.toFixed(0)} MB/s`, met: mbps >= 150 });
       const x = city.papa.seconds / city.page.seconds;
-      t.push({ target: 'page ≥ 2× Papa Parse parse-only (city)', measured: `${x.toFixed(2)}×`, met: x >= 2 });
+      t.push({ target: `page ≥ 2× Papa Parse parse-only (${name})`, measured: `${x.toFixed(2)}×`, met: x >= 2 });
       const mem = city.page.wasmMemoryBytes + (city.page.jsHeapBytes || 0);
-      t.push({ target: 'page wasm memory + JS heap ≤ 512 MiB (city)', measured: fmt.mem(mem), met: mem <= 512 * 2 ** 20 });
+      t.push({ target: `page wasm memory + JS heap ≤ 512 MiB (${name})`, measured: fmt.mem(mem), met: mem <= 512 * 2 ** 20 });
     }
   }
   const scaled = Object.entries(p).filter(([, r]) => r.bytes >= 10 * MB);

@@ -70,6 +70,10 @@ enum Command {
         mode: String,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// sourcedIds: short (stu-0000042) or uuid (36 characters, as most SIS exports write
+        /// them; about twice the bytes).
+        #[arg(long, value_enum, default_value_t = Ids::Short)]
+        ids: Ids,
     },
 }
 
@@ -79,6 +83,12 @@ enum Format {
     Json,
     /// One row per finding, safe to open in Excel.
     Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Ids {
+    Short,
+    Uuid,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -181,6 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             oneroster,
             mode,
             seed,
+            ids,
         } => {
             let mut opts = match &preset {
                 Some(p) => rostercheck_gen::GenOptions::preset(p).ok_or_else(|| {
@@ -202,6 +213,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 m => return Err(format!("unknown mode \"{m}\": use bulk or delta")),
             };
             opts.seed = seed;
+            opts.uuid_ids = ids == Ids::Uuid;
             let stats = input::generate(&opts, &out)?;
             eprintln!(
                 "wrote {} files, {} rows, {} bytes to {}",

@@ -199,9 +199,9 @@ pub fn is_uuid_urn(value: &str) -> bool {
 pub fn is_guid(value: &str) -> bool {
     !value.is_empty()
         && value.len() < 256
-        && value
-            .bytes()
-            .all(|b| GUID_BYTES.get(usize::from(b)).copied().unwrap_or(false))
+        && value.bytes().fold(true, |ok, b| {
+            ok & GUID_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+        })
 }
 
 /// The bytes an identifier may hold: ASCII letters and digits, `.`, `-`, `_`, `/`, `@`.

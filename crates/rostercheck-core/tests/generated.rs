@@ -20,6 +20,7 @@ fn package(version: Version, mode: Mode, students: u64) -> Package {
         students,
         seed: 7,
         crlf: mode == Mode::Delta,
+        uuid_ids: false,
     };
     generate_in_memory(&opts).expect("generate")
 }
@@ -80,4 +81,28 @@ fn defects_in_a_generated_package_are_found_at_their_lines() {
         vec![("OR307", Some("users.csv".to_owned()), Some(10))]
     );
     assert_eq!(run(&pkg, 13).diagnostics, whole.diagnostics);
+}
+
+#[test]
+fn packages_with_uuid_ids_have_no_findings() {
+    for version in [Version::V1_1, Version::V1_2] {
+        let opts = GenOptions {
+            version,
+            students: 900,
+            uuid_ids: true,
+            ..GenOptions::default()
+        };
+        let pkg = generate_in_memory(&opts).expect("generate");
+        let users = &pkg.iter().find(|(n, _)| n == "users.csv").expect("users").1;
+        let first = String::from_utf8_lossy(users)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let id = first.split(',').next().unwrap_or_default();
+        assert_eq!(id.len(), 36, "{first}");
+        let report = run(&pkg, 4096);
+        let all: Vec<String> = report.diagnostics.iter().map(describe).collect();
+        assert!(all.is_empty(), "{version:?}:\n{}", all.join("\n"));
+    }
 }

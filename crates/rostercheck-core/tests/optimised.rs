@@ -119,6 +119,7 @@ fn generated(version: Version, mode: Mode, students: u64, seed: u64) -> Package 
         students,
         seed,
         crlf: seed.is_multiple_of(2),
+        uuid_ids: false,
     })
     .expect("generate")
 }

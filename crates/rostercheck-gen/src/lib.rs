@@ -84,6 +84,9 @@ pub struct GenOptions {
     pub seed: u64,
     /// End lines with CRLF instead of LF.
     pub crlf: bool,
+    /// sourcedIds as UUIDs (36 characters), as most SIS exports write them, instead of short
+    /// readable ones (`stu-0000042`): about twice the bytes for the same roster.
+    pub uuid_ids: bool,
 }
 
 impl Default for GenOptions {
@@ -94,6 +97,7 @@ impl Default for GenOptions {
             students: 100,
             seed: 1,
             crlf: false,
+            uuid_ids: false,
         }
     }
 }
@@ -153,7 +157,7 @@ pub fn generate(
     let g = Gen::new(opts);
     let mut stats = GenStats::default();
     for &file in g.files() {
-        let mut out = Out::new(file.name(), open(file.name())?, opts.crlf);
+        let mut out = Out::new(file.name(), open(file.name())?, opts.crlf, opts.uuid_ids);
         match file {
             File::Manifest => g.manifest(&mut out)?,
             File::Orgs => g.orgs(&mut out)?,
@@ -537,7 +541,7 @@ impl<'a> Gen<'a> {
         out.header(H_COURSES)?;
         for (s, sc) in self.plan.schools.iter().enumerate() {
             for (k, def) in sc.band.courses().iter().enumerate() {
-                out.id("crs-", sc.crs_off + k as u64 + 1, W_COURSE);
+                out.sid("crs-", sc.crs_off + k as u64 + 1, W_COURSE);
                 self.status(out);
                 out.raw(SCHOOL_YEAR_ID.as_bytes());
                 out.comma();
@@ -569,7 +573,7 @@ impl<'a> Gen<'a> {
                 let k = k as u64;
                 for j in 0..sc.m {
                     let c = k * sc.m + j;
-                    out.id("cls-", sc.cls_off + c + 1, W_CLASS);
+                    out.sid("cls-", sc.cls_off + c + 1, W_CLASS);
                     self.status(out);
                     out.raw(def.title.as_bytes());
                     out.raw(b" - Section ");
@@ -579,7 +583,7 @@ impl<'a> Gen<'a> {
                     let last = sc.section_start(j + 1) - 1;
                     grade_list(out, sc.grade_of(first), sc.grade_of(last));
                     out.comma();
-                    out.id("crs-", sc.crs_off + k + 1, W_COURSE);
+                    out.sid("crs-", sc.crs_off + k + 1, W_COURSE);
                     out.comma();
                     out.raw(def.code.as_bytes());
                     out.raw(b"-");
@@ -723,7 +727,7 @@ impl<'a> Gen<'a> {
                         primary: bool|
          -> io::Result<()> {
             n += 1;
-            out.id("rol-", n, W_ROLE);
+            out.sid("rol-", n, W_ROLE);
             self.status(out);
             user_id(out, kind, index);
             out.raw(if primary {
@@ -765,9 +769,9 @@ impl<'a> Gen<'a> {
                     let class = sc.cls_off + c + 1;
                     let mut row = |out: &mut Out, kind: Kind, user: u64| -> io::Result<()> {
                         n += 1;
-                        out.id("enr-", n, W_ENROLLMENT);
+                        out.sid("enr-", n, W_ENROLLMENT);
                         self.status(out);
-                        out.id("cls-", class, W_CLASS);
+                        out.sid("cls-", class, W_CLASS);
                         out.comma();
                         school_id(out, s);
                         out.comma();
@@ -861,14 +865,14 @@ impl<'a> Gen<'a> {
 }
 
 fn school_id(out: &mut Out, s: usize) {
-    out.id("sch-", s as u64 + 1, W_SCHOOL);
+    out.sid("sch-", s as u64 + 1, W_SCHOOL);
 }
 
 fn user_id(out: &mut Out, kind: Kind, index: u64) {
     match kind {
-        Kind::Student => out.id("stu-", index + 1, W_STUDENT),
-        Kind::Teacher => out.id("tch-", index + 1, W_TEACHER),
-        Kind::Admin => out.id("adm-", index + 1, W_ADMIN),
+        Kind::Student => out.sid("stu-", index + 1, W_STUDENT),
+        Kind::Teacher => out.sid("tch-", index + 1, W_TEACHER),
+        Kind::Admin => out.sid("adm-", index + 1, W_ADMIN),
     }
 }
 

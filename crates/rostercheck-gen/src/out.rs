@@ -15,10 +15,11 @@ pub(crate) struct Out {
     bytes: u64,
     rows: u64,
     eol: &'static [u8],
+    uuids: bool,
 }
 
 impl Out {
-    pub(crate) fn new(name: &'static str, w: Box<dyn Write>, crlf: bool) -> Self {
+    pub(crate) fn new(name: &'static str, w: Box<dyn Write>, crlf: bool, uuids: bool) -> Self {
         Out {
             name,
             w,
@@ -26,6 +27,7 @@ impl Out {
             bytes: 0,
             rows: 0,
             eol: if crlf { b"\r\n" } else { b"\n" },
+            uuids,
         }
     }
 
@@ -65,6 +67,34 @@ impl Out {
     pub(crate) fn id(&mut self, prefix: &str, n: u64, width: usize) {
         self.buf.extend_from_slice(prefix.as_bytes());
         push_num(&mut self.buf, n, width);
+    }
+
+    /// Appends a sourcedId: [`Out::id`], or a UUID derived from it when the package uses UUIDs
+    /// (the same record always gets the same UUID, so references stay whole).
+    #[inline]
+    pub(crate) fn sid(&mut self, prefix: &str, n: u64, width: usize) {
+        if !self.uuids {
+            return self.id(prefix, n, width);
+        }
+        let seed = prefix.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x1000_0000_01b3)
+        });
+        let hi = splitmix(seed ^ n);
+        let lo = splitmix(hi ^ n.rotate_left(32));
+        // Version 4 and the RFC 4122 variant, as a random UUID has them.
+        let hi = (hi & !0xf000) | 0x4000;
+        let lo = (lo & !(0xc << 60)) | (0x8 << 60);
+        let hex = format!("{hi:016x}{lo:016x}");
+        let (a, rest) = hex.split_at(8);
+        let (b, rest) = rest.split_at(4);
+        let (c, rest) = rest.split_at(4);
+        let (d, e) = rest.split_at(4);
+        for (i, part) in [a, b, c, d, e].into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b'-');
+            }
+            self.buf.extend_from_slice(part.as_bytes());
+        }
     }
 
     /// Terminates the current data row.
@@ -131,6 +161,14 @@ pub(crate) fn push_num(buf: &mut Vec<u8>, mut n: u64, width: usize) {
     }
     let start = i.min(tmp.len().saturating_sub(width));
     buf.extend_from_slice(&tmp[start..]);
+}
+
+/// SplitMix64: a well-mixed 64-bit value from any 64-bit input.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]

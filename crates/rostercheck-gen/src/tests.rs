@@ -230,6 +230,7 @@ fn opts(version: Version, mode: Mode, students: u64) -> GenOptions {
         students,
         seed: 42,
         crlf: false,
+        uuid_ids: false,
     }
 }
 
@@ -687,6 +688,7 @@ fn crlf_packages_are_valid() {
     for version in [Version::V1_1, Version::V1_2] {
         let o = GenOptions {
             crlf: true,
+            uuid_ids: false,
             ..opts(version, Mode::Bulk, 50)
         };
         check_package(&o);

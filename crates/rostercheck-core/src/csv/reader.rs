@@ -253,29 +253,23 @@ impl RecordReader {
         // reported from the csv-core path too. (A plain loop beats memchr here: commas come
         // every few bytes.)
         self.ends_len = 0;
-        for (i, &b) in line.iter().enumerate() {
-            if b > b',' {
-                continue;
+        // Eight bytes at a time: only a word holding a byte at or below `,` (which includes
+        // `"` and NUL) is looked at byte by byte.
+        let mut words = line.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if x.wrapping_sub(0x2d2d_2d2d_2d2d_2d2d) & !x & 0x8080_8080_8080_8080 != 0
+                && !self.fast_bytes(word, at)
+            {
+                self.ends_len = 0;
+                return start;
             }
-            match b {
-                b',' => {
-                    if self.ends_len + 1 >= MAX_FIELDS {
-                        return start; // csv-core reports it as oversized
-                    }
-                    if self.ends_len >= self.ends.len() {
-                        self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
-                    }
-                    if let Some(slot) = self.ends.get_mut(self.ends_len) {
-                        *slot = i;
-                    }
-                    self.ends_len += 1;
-                }
-                b'"' | 0 => {
-                    self.ends_len = 0;
-                    return start;
-                }
-                _ => {}
-            }
+            at += 8;
+        }
+        if !self.fast_bytes(words.remainder(), at) {
+            self.ends_len = 0;
+            return start;
         }
         if self.ends_len >= self.ends.len() {
             self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
@@ -395,6 +389,30 @@ impl RecordReader {
                 self.raw_complete = false;
             }
         }
+    }
+
+    /// Records the commas among `bytes` (which start at offset `at` of the line); false when
+    /// the line needs csv-core (a quote, a NUL byte, too many fields).
+    fn fast_bytes(&mut self, bytes: &[u8], at: usize) -> bool {
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b',' => {
+                    if self.ends_len + 1 >= MAX_FIELDS {
+                        return false; // csv-core reports it as oversized
+                    }
+                    if self.ends_len >= self.ends.len() {
+                        self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+                    }
+                    if let Some(slot) = self.ends.get_mut(self.ends_len) {
+                        *slot = at + i;
+                    }
+                    self.ends_len += 1;
+                }
+                b'"' | 0 => return false,
+                _ => {}
+            }
+        }
+        true
     }
 
     /// Line breaks that were a CR alone (old Mac line endings), as far as the input has been read.
