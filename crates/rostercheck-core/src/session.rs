@@ -95,6 +95,8 @@ struct FileState {
     row_bytes: u64,
     /// Rows with the wrong field count so far.
     misaligned: u64,
+    /// Whether the row's sourcedId passed the value checks (None: not checked there).
+    sourced_id_valid: Option<bool>,
     /// Rows read but not yet checked (see `flush_rows`).
     batch: RecordBatch,
     /// Header positions of single-valued references, and the file each refers to.
@@ -348,6 +350,7 @@ impl Session {
             batch: RecordBatch::default(),
             lookahead: Vec::new(),
             misaligned: 0,
+            sourced_id_valid: None,
             plan: None,
             header_seen: false,
             mode: None,
@@ -1223,6 +1226,7 @@ impl Session {
         let version = plan.layout_version;
         let name = file.name.as_str();
         file.empty_required.clear();
+        file.sourced_id_valid = None;
         for (pos, col) in plan.columns.iter().enumerate() {
             let (Some(col), Some(Some(raw))) = (*col, texts.get(pos)) else {
                 continue;
@@ -1275,6 +1279,12 @@ impl Session {
                 continue;
             }
             values::check(column, value, version, &mut file.findings);
+            // An id with no finding has been checked: it is a valid identifier.
+            let valid_id = matches!(column.ty, ValueType::Guid | ValueType::GuidRef)
+                && file.findings.is_empty();
+            if Some(pos) == file.columns.sourced_id {
+                file.sourced_id_valid = Some(valid_id);
+            }
             for f in file.findings.drain(..) {
                 sink.push(
                     Diagnostic::new(f.rule, f.message, f.help)
@@ -1298,6 +1308,7 @@ impl Session {
                                 target,
                                 column.constraint,
                                 item,
+                                false,
                                 line,
                                 is_term(file.kind, column.name),
                                 row_raw,
@@ -1312,6 +1323,7 @@ impl Session {
                         target,
                         column.constraint,
                         value,
+                        valid_id,
                         line,
                         false,
                         row_raw,
@@ -1359,11 +1371,12 @@ impl Session {
         target: FileKind,
         constraint: Option<RefConstraint>,
         value: &str,
+        valid_id: bool,
         line: u64,
         term: bool,
         raw: &[u8],
     ) {
-        if !values::is_guid(value) {
+        if !valid_id && !values::is_guid(value) {
             return; // already reported as an invalid id
         }
         if self.unreadable[target as usize] {
@@ -1788,7 +1801,9 @@ impl Session {
         }
         // Identity.
         let id = get(c.sourced_id);
-        let key = id.filter(|v| values::is_guid(v)).map(index::key);
+        let key = id
+            .filter(|v| file.sourced_id_valid.unwrap_or_else(|| values::is_guid(v)))
+            .map(index::key);
         let kind_tag = match (file.kind, get(c.kind_type)) {
             (FileKind::Orgs, Some("school")) => tag::ORG_SCHOOL,
             (FileKind::Orgs, Some("district")) => tag::ORG_DISTRICT,
@@ -2141,7 +2156,7 @@ impl Repeated {
 const MISALIGNED_IDS: u64 = 100_000;
 
 /// Rows read ahead and checked together (see `Session::flush_rows`).
-const ROW_BATCH: usize = 32;
+const ROW_BATCH: usize = 16;
 
 /// Rows read before the id tables are sized from the file's size (see `size_hint`).
 const SIZE_SAMPLE_ROWS: u64 = 1000;
