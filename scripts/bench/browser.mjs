@@ -521,24 +521,31 @@ function papaServer() {
  *   rendererPeakBytes:number|null, detail:object, runs:object[]}>}
  */
 export async function benchPapa({ packageDir, runs = 1, chunkSize = PAPA_CHUNK_SIZE, timeoutMs, sampleMs = SAMPLE_MS } = {}) {
+  return baselineRuns({ packageDir, runs, timeoutMs, sampleMs, query: `chunkSize=${chunkSize}`,
+    collect: async (page, version) => {
+      const res = await page.evaluate(() => window.__papaResult);
+      return {
+        main: { rows: res.files.reduce((n, f) => n + f.rows, 0) },
+        detail: { papaparse: version, chunkSize, config: 'Papa.parse(file, { worker: false, chunk, chunkSize }) in a dedicated worker',
+          workerSeconds: res.seconds, parseErrors: res.files.reduce((n, f) => n + f.errors, 0), files: res.files },
+      };
+    } });
+}
+
+/** Runs the baseline page (`query` picks Papa Parse or plain reading) `runs` times on every
+ *  CSV file of `packageDir`; `collect(page, papaVersion)` reads what the page found. */
+async function baselineRuns({ packageDir, runs, timeoutMs, sampleMs, query, collect }) {
   const { files, bytes } = csvFiles(packageDir);
   const { server, version } = await papaServer();
   try {
-    const url = `http://127.0.0.1:${server.address().port}/?chunkSize=${chunkSize}`;
+    const url = `http://127.0.0.1:${server.address().port}/?${query}`;
     const results = [];
     for (let i = 0; i < runs; i++) {
       const r = await measuredRun({
         url, files, bytes, inputSelector: '#files', readySelector: 'body[data-ready="true"]',
         doneSelector: 'body[data-done="true"]', failSelector: '#error:not([hidden])',
         timeoutMs: timeoutMs ?? defaultTimeout(bytes), sampleMs, wasm: false,
-        collect: async (page) => {
-          const res = await page.evaluate(() => window.__papaResult);
-          return {
-            main: { rows: res.files.reduce((n, f) => n + f.rows, 0) },
-            detail: { papaparse: version, chunkSize, config: 'Papa.parse(file, { worker: false, chunk, chunkSize }) in a dedicated worker',
-              workerSeconds: res.seconds, parseErrors: res.files.reduce((n, f) => n + f.errors, 0), files: res.files },
-          };
-        },
+        collect: (page) => collect(page, version, bytes),
       });
       delete r.wasmMemoryBytes;
       delete r.readyMs;
@@ -557,31 +564,13 @@ export async function benchPapa({ packageDir, runs = 1, chunkSize = PAPA_CHUNK_S
  *   rendererPeakBytes:number|null, detail:object, runs:object[]}>}
  */
 export async function benchStreamRead({ packageDir, runs = 1, timeoutMs, sampleMs = SAMPLE_MS } = {}) {
-  const { files, bytes } = csvFiles(packageDir);
-  const { server } = await papaServer();
-  try {
-    const url = `http://127.0.0.1:${server.address().port}/?worker=read`;
-    const results = [];
-    for (let i = 0; i < runs; i++) {
-      const r = await measuredRun({
-        url, files, bytes, inputSelector: '#files', readySelector: 'body[data-ready="true"]',
-        doneSelector: 'body[data-done="true"]', failSelector: '#error:not([hidden])',
-        timeoutMs: timeoutMs ?? defaultTimeout(bytes), sampleMs, wasm: false,
-        collect: async (page) => {
-          const res = await page.evaluate(() => window.__papaResult);
-          const read = res.files.reduce((n, f) => n + f.bytes, 0);
-          if (read !== bytes) throw new Error(`read ${read} bytes of ${bytes}`);
-          return { main: {}, detail: { workerSeconds: res.seconds, files: res.files } };
-        },
-      });
-      delete r.wasmMemoryBytes;
-      delete r.readyMs;
-      results.push(r);
-    }
-    return combine(results);
-  } finally {
-    await closeServer(server);
-  }
+  return baselineRuns({ packageDir, runs, timeoutMs, sampleMs, query: 'worker=read',
+    collect: async (page, _version, bytes) => {
+      const res = await page.evaluate(() => window.__papaResult);
+      const read = res.files.reduce((n, f) => n + f.bytes, 0);
+      if (read !== bytes) throw new Error(`read ${read} bytes of ${bytes}`);
+      return { main: {}, detail: { workerSeconds: res.seconds, files: res.files } };
+    } });
 }
 
 // ---------------------------------------------------------------- runner

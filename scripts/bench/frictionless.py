@@ -286,8 +286,13 @@ def build_resource(file_name: str, path: str, fspec: dict, vspec: dict, version:
     if fks:
         schema["foreignKeys"] = fks
 
+    return table_resource(resource_name(file_name), path, schema)
+
+
+def table_resource(name: str, path: str, schema: dict) -> dict:
+    """A CSV file on disk as a Frictionless table resource (UTF-8, an optional BOM, RFC 4180)."""
     return {
-        "name": resource_name(file_name),
+        "name": name,
         "type": "table",
         "path": path,
         "scheme": "file",
@@ -303,17 +308,9 @@ def manifest_resource(path: str, vspec: dict):
     header = list(vspec["manifest"]["header"])
     fields = [{"name": h, "type": "string"} for h in header]
     fields[0]["constraints"] = {"required": True}
-    return {
-        "name": "manifest",
-        "type": "table",
-        "path": path,
-        "scheme": "file",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8-sig",
-        "dialect": {"header": True, "csv": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True}},
-        "schema": {"fields": fields, "primaryKey": [header[0]], "missingValues": [""]},
-    }
+    return table_resource(
+        "manifest", path, {"fields": fields, "primaryKey": [header[0]], "missingValues": [""]}
+    )
 
 
 def main(argv) -> int:
