@@ -173,8 +173,10 @@ pub struct Session {
     scratch: Vec<Diagnostic>,
     /// Run the reference behaviour: every byte through csv-core, a plain map for ids.
     unoptimised: bool,
-    /// The field texts of the row being checked (kept empty between rows).
+    /// The field texts of the row being checked, and its trimmed non-empty values (both kept
+    /// empty between rows).
     texts: Vec<Option<&'static str>>,
+    cells: Vec<Option<&'static str>>,
     /// A finished file's reader, reset and reused for the next file.
     spare_reader: Option<RecordReader>,
 }
@@ -214,6 +216,7 @@ impl Session {
             scratch: Vec::new(),
             unoptimised: false,
             texts: Vec::new(),
+            cells: Vec::new(),
             spare_reader: None,
         }
     }
@@ -1225,6 +1228,9 @@ impl Session {
     ) {
         let version = plan.layout_version;
         let name = file.name.as_str();
+        // The row's values trimmed, empty ones as None, for the record rules: trimmed once.
+        let mut cells: Vec<Option<&str>> = recycle(std::mem::take(&mut self.cells));
+        cells.resize(texts.len(), None);
         file.empty_required.clear();
         file.sourced_id_valid = None;
         for (pos, col) in plan.columns.iter().enumerate() {
@@ -1277,6 +1283,9 @@ impl Session {
                     file.empty_required.push((pos, column.name));
                 }
                 continue;
+            }
+            if let Some(cell) = cells.get_mut(pos) {
+                *cell = Some(value);
             }
             values::check(column, value, version, &mut file.findings);
             // An id with no finding has been checked: it is a valid identifier.
@@ -1359,7 +1368,8 @@ impl Session {
                 )
             }
         }
-        self.record_rules(file, texts, line, row_raw, sink);
+        self.record_rules(file, &cells, line, row_raw, sink);
+        self.cells = recycle(cells);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1748,12 +1758,12 @@ impl Session {
     fn record_rules(
         &mut self,
         file: &mut FileState,
-        texts: &[Option<&str>],
+        cells: &[Option<&str>],
         line: u64,
         raw: &[u8],
         sink: &mut dyn Sink,
     ) {
-        let get = |pos: Option<usize>| cell(texts, pos);
+        let get = |pos: Option<usize>| cell(cells, pos);
         let c = &file.columns;
         let name = file.name.as_str();
         // Bulk / delta.
@@ -1902,7 +1912,7 @@ impl Session {
                     self.index.class_school.insert(k, school);
                 }
             }
-            FileKind::Users => self.user_rules(file, texts, line, raw),
+            FileKind::Users => self.user_rules(file, cells, line, raw),
             FileKind::Roles => {
                 if get(c.role_type) == Some("primary") {
                     self.overview.person(get(c.org), get(c.role));
@@ -1920,14 +1930,14 @@ impl Session {
             }
             FileKind::Enrollments => {
                 self.overview.enrollment();
-                self.enrollment_rules(file, texts, line, sink)
+                self.enrollment_rules(file, cells, line, sink)
             }
             _ => {}
         }
     }
 
-    fn user_rules(&mut self, file: &FileState, texts: &[Option<&str>], line: u64, raw: &[u8]) {
-        let get = |pos: Option<usize>| cell(texts, pos);
+    fn user_rules(&mut self, file: &FileState, cells: &[Option<&str>], line: u64, raw: &[u8]) {
+        let get = |pos: Option<usize>| cell(cells, pos);
         let c = &file.columns;
         let role = get(c.role);
         if let Some(grades) = get(c.grades).filter(|_| role.is_none() || role == Some("student")) {
@@ -1950,11 +1960,11 @@ impl Session {
     fn enrollment_rules(
         &mut self,
         file: &FileState,
-        texts: &[Option<&str>],
+        cells: &[Option<&str>],
         line: u64,
         sink: &mut dyn Sink,
     ) {
-        let get = |pos: Option<usize>| cell(texts, pos);
+        let get = |pos: Option<usize>| cell(cells, pos);
         let c = &file.columns;
         let role = get(c.role);
         let teacher = role == Some("teacher");
@@ -2165,22 +2175,9 @@ fn is_term(kind: FileKind, column: &str) -> bool {
     kind == FileKind::Classes && column == "termSourcedIds"
 }
 
-/// The trimmed, non-empty text at header position `pos` of a row.
-fn cell<'a>(texts: &[Option<&'a str>], pos: Option<usize>) -> Option<&'a str> {
-    pos.and_then(|p| texts.get(p).copied().flatten())
-        .map(trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// `str::trim`, quick for the usual value with nothing to trim.
-fn trim(value: &str) -> &str {
-    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
-    let bytes = value.as_bytes();
-    if edge(bytes.first()) || edge(bytes.last()) {
-        value.trim()
-    } else {
-        value
-    }
+/// The trimmed, non-empty value at header position `pos` of a row (see `Session::check_row`).
+fn cell<'a>(cells: &[Option<&'a str>], pos: Option<usize>) -> Option<&'a str> {
+    pos.and_then(|p| cells.get(p).copied().flatten())
 }
 
 fn role_bits(role: Option<&str>) -> u8 {
