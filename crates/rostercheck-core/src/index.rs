@@ -97,7 +97,7 @@ const CANDIDATE_CAP: usize = 200_000;
 /// bits (one cache miss per lookup). Duplicates are reported at the end of the file; their
 /// value is only known then if it was kept, so every row that a small Bloom filter says may
 /// have been seen before keeps its value and raw line (a few per thousand rows). A file that
-/// repeats values massively is settled every [`CANDIDATE_CAP`] flagged rows (`compact`), so
+/// repeats values massively is settled every 200,000 flagged rows (`compact`), so
 /// memory stays bounded by the distinct values.
 pub struct IdLog {
     /// Sorted by key, one entry per key (the first definition).
