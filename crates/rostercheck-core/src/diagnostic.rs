@@ -166,16 +166,43 @@ pub struct WithRaw<'a> {
 
 impl Sink for WithRaw<'_> {
     fn push(&mut self, mut d: Diagnostic) {
-        if d.line == Some(self.line) && d.raw.is_none() {
+        // The raw line is only copied for a finding that will be listed.
+        if d.line == Some(self.line)
+            && d.raw.is_none()
+            && self.inner.keeps(d.file.as_deref(), d.code)
+        {
             d.raw = Some(raw_text(self.raw));
         }
         self.inner.push(d);
+    }
+
+    fn keeps(&self, file: Option<&str>, code: &'static str) -> bool {
+        self.inner.keeps(file, code)
+    }
+
+    fn count(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity) {
+        self.inner.count(file, rule, severity);
     }
 }
 
 /// Receives diagnostics as the engine finds them.
 pub trait Sink {
     fn push(&mut self, diagnostic: Diagnostic);
+
+    /// False when a finding of `code` in `file` would only be counted, not listed (a per-rule
+    /// cap): then [`Sink::count`] it instead of building it.
+    fn keeps(&self, _file: Option<&str>, _code: &'static str) -> bool {
+        true
+    }
+
+    /// Counts a finding that is not listed.
+    fn count(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity) {
+        let d = Diagnostic::new(rule, String::new(), String::new()).severity(severity);
+        self.push(match file {
+            Some(f) => d.file(f),
+            None => d,
+        });
+    }
 }
 
 impl<F: FnMut(Diagnostic)> Sink for F {

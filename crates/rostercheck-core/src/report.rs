@@ -5,6 +5,7 @@ use hashbrown::HashMap;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink};
+use crate::rules::Rule;
 use crate::session::PackageInfo;
 
 /// Findings kept per (file, rule) by default; totals stay exact.
@@ -98,23 +99,109 @@ impl Report {
     }
 }
 
-impl Sink for Report {
-    fn push(&mut self, d: Diagnostic) {
-        match d.severity {
+impl Report {
+    /// Counts a finding; true when it is to be listed. Keys are looked up by reference first:
+    /// a file with millions of findings allocates nothing per finding.
+    fn tally(&mut self, file: Option<&str>, code: &'static str, severity: Severity) -> bool {
+        match severity {
             Severity::Error => self.summary.errors += 1,
             Severity::Warning => self.summary.warnings += 1,
             Severity::Info => self.summary.infos += 1,
         }
-        *self
-            .totals
-            .entry((d.file.clone(), d.code, d.severity))
-            .or_insert(0) += 1;
-        let seen = self.per_rule.entry((d.file.clone(), d.code)).or_insert(0);
-        *seen += 1;
-        if self.max_per_rule == 0 || *seen <= self.max_per_rule as u64 {
-            self.diagnostics.push(d);
-        } else {
+        match self.totals.get_mut(&FileCodeSeverity(file, code, severity)) {
+            Some(n) => *n += 1,
+            None => {
+                self.totals
+                    .insert((file.map(str::to_owned), code, severity), 1);
+            }
+        }
+        let seen = match self.per_rule.get_mut(&FileCode(file, code)) {
+            Some(n) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.per_rule.insert((file.map(str::to_owned), code), 1);
+                1
+            }
+        };
+        let listed = self.max_per_rule == 0 || seen <= self.max_per_rule as u64;
+        if !listed {
             self.summary.omitted += 1;
         }
+        listed
+    }
+
+    /// Findings seen so far for `file` and `code` (listed or not).
+    fn seen(&self, file: Option<&str>, code: &'static str) -> u64 {
+        self.per_rule
+            .get(&FileCode(file, code))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Sink for Report {
+    fn push(&mut self, d: Diagnostic) {
+        if self.tally(d.file.as_deref(), d.code, d.severity) {
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn keeps(&self, file: Option<&str>, code: &'static str) -> bool {
+        self.max_per_rule == 0 || self.seen(file, code) < self.max_per_rule as u64
+    }
+
+    fn count(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity) {
+        self.tally(file, rule.code, severity);
+    }
+}
+
+/// `(file, code)` borrowed, to look up the owned keys without building one. Hashes like the
+/// owned tuple: the fields in the same order, `&str` like `String`.
+#[derive(Hash)]
+struct FileCode<'a>(Option<&'a str>, &'static str);
+
+impl hashbrown::Equivalent<(Option<String>, &'static str)> for FileCode<'_> {
+    fn equivalent(&self, key: &(Option<String>, &'static str)) -> bool {
+        self.0 == key.0.as_deref() && self.1 == key.1
+    }
+}
+
+#[derive(Hash)]
+struct FileCodeSeverity<'a>(Option<&'a str>, &'static str, Severity);
+
+impl hashbrown::Equivalent<(Option<String>, &'static str, Severity)> for FileCodeSeverity<'_> {
+    fn equivalent(&self, key: &(Option<String>, &'static str, Severity)) -> bool {
+        self.0 == key.0.as_deref() && self.1 == key.1 && self.2 == key.2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::rules::value::REQUIRED_VALUE_MISSING as RULE;
+
+    #[test]
+    fn counting_a_finding_equals_pushing_one_past_the_cap() {
+        let finding = || Diagnostic::new(&RULE, "m", "h").file("users.csv");
+        let mut pushed = Report::new(2);
+        let mut counted = Report::new(2);
+        for _ in 0..5 {
+            pushed.push(finding());
+            if counted.keeps(Some("users.csv"), RULE.code) {
+                counted.push(finding());
+            } else {
+                counted.count(Some("users.csv"), &RULE, RULE.severity);
+            }
+        }
+        assert_eq!(pushed.summary, counted.summary);
+        assert_eq!(counted.summary.omitted, 3);
+        assert_eq!(pushed.diagnostics, counted.diagnostics);
+        assert_eq!(counted.total(Some("users.csv"), RULE.code), 5);
+        assert!(!counted.keeps(Some("users.csv"), RULE.code));
+        assert!(counted.keeps(Some("orgs.csv"), RULE.code));
+        assert!(Report::new(0).keeps(None, RULE.code));
     }
 }

@@ -1093,7 +1093,12 @@ impl Session {
                     );
                 }
             } else {
-                sink.push(field_count(file, record));
+                let rule = &encoding::FIELD_COUNT_MISMATCH;
+                if sink.keeps(Some(&file.name), rule.code) {
+                    sink.push(field_count(file, record));
+                } else {
+                    sink.count(Some(&file.name), rule, rule.severity);
+                }
                 self.define_misaligned(file, record, line);
                 return;
             }
@@ -1295,6 +1300,10 @@ impl Session {
                 file.sourced_id_valid = Some(valid_id);
             }
             for f in file.findings.drain(..) {
+                if !sink.keeps(Some(name), f.rule.code) {
+                    sink.count(Some(name), f.rule, f.severity);
+                    continue;
+                }
                 sink.push(
                     Diagnostic::new(f.rule, f.message, f.help)
                         .severity(f.severity)

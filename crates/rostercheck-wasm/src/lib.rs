@@ -3,7 +3,8 @@
 //! string per batch, which measured faster than building JS objects field by field); the final
 //! report is the same JSON the CLI prints with `--format json`.
 
-use rostercheck_core::diagnostic::{Diagnostic, Sink};
+use rostercheck_core::diagnostic::{Diagnostic, Severity, Sink};
+use rostercheck_core::rules::Rule;
 use rostercheck_core::{render, Report, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -15,6 +16,14 @@ struct Collector {
 }
 
 impl Sink for Collector {
+    fn keeps(&self, file: Option<&str>, code: &'static str) -> bool {
+        self.report.keeps(file, code)
+    }
+
+    fn count(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity) {
+        self.report.count(file, rule, severity);
+    }
+
     fn push(&mut self, d: Diagnostic) {
         let listed = self.report.diagnostics.len();
         self.report.push(d);
