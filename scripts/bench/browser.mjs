@@ -209,11 +209,14 @@ function startSampler(pageSession, worker, every) {
   };
 }
 
+/** Time between the page being ready and the files being handed over (a person choosing files). */
+const SETTLE_MS = 1000;
+
 /**
  * One measured run in a fresh Chromium: open `url`, wait for `readySelector`, attach the probes,
  * hand `files` to `inputSelector`, wait for `doneSelector` (or `failSelector`), then `collect`.
  */
-async function measuredRun({ url, files, bytes, inputSelector, readySelector, doneSelector, failSelector, timeoutMs, sampleMs, wasm, collect }) {
+async function measuredRun({ url, files, bytes, inputSelector, readySelector, doneSelector, failSelector, timeoutMs, sampleMs, wasm, collect, settleMs = SETTLE_MS }) {
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -243,6 +246,8 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
     }
     const { renderers, browserPid } = await findRenderers(browserSession);
     const sampler = sampleMs > 0 ? startSampler(pageSession, worker, sampleMs) : null;
+    // Nobody picks files within a second of the page opening; both tools get that second.
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
 
     let handoverMs;
     let wallSeconds;
