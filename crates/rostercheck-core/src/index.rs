@@ -232,8 +232,10 @@ impl IdLog {
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
     /// memory access). Returns true when the key was certainly new.
     fn filter_insert(&mut self, key: u64) -> bool {
-        let words = self.filter.len() as u64;
-        let word = ((u128::from(key) * u128::from(words)) >> 64) as usize;
+        // The key's top 32 bits scaled to the filter's length (64-bit products only: cheap in
+        // WebAssembly too); the mask below uses the low bits.
+        let words = (self.filter.len() as u64).min(u64::from(u32::MAX));
+        let word = (((key >> 32) * words) >> 32) as usize;
         let mask = (1u64 << (key & 63))
             | (1u64 << ((key >> 6) & 63))
             | (1u64 << ((key >> 12) & 63))
