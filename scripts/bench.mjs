@@ -6,8 +6,9 @@
 //   Frictionless `validate` with a OneRoster table schema (district only: too slow for city)
 // and prints one table plus the targets, met or not.
 //
-// and hostile inputs made on the fly (a 10 MB field, a 1,000,000-column header, 100,000,000
-// empty or one-field rows, one row repeated 20,000,000 times): time, peak memory, findings.
+// and hostile inputs made on the fly (a 10 MB field, 100 rows of 5 MB, a 1,000,000-column
+// header, 100,000,000 empty or one-field rows, one row repeated 20,000,000 times): time, peak
+// memory, findings.
 //
 // Options: --sizes small,10mb,district,city  --runs N (best of N; default 3, city 2)
 //          --skip-browser  --skip-frictionless  --skip-hostile
@@ -153,7 +154,7 @@ async function main() {
   const hostileRows = [];
   if (!flag('skip-hostile')) {
     results.hostile = {};
-    for (const c of ['big-field', 'wide-header', 'empty-lines', 'one-field-rows', 'same-id-rows']) {
+    for (const c of ['big-field', 'big-rows', 'wide-header', 'empty-lines', 'one-field-rows', 'same-id-rows']) {
       const r = native('hostile', c, 1);
       results.hostile[c] = r;
       console.log(JSON.stringify(r));

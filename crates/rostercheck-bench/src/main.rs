@@ -158,6 +158,11 @@ fn hostile(case: &str) -> Result<Fields, String> {
             row.extend_from_slice(b",,,true,ann,,Ann,Lee,,,,,,,,,,,,,sch-1,\n");
             ("users.csv", USERS.into(), row, 1)
         }
+        "big-rows" => {
+            let mut row = "x".repeat(5 << 20).into_bytes();
+            row.extend_from_slice(b",,,true,ann,,Ann,Lee,,,,,,,,,,,,,sch-1,\n");
+            ("users.csv", USERS.into(), row, 100)
+        }
         _ => return Err(format!("unknown hostile case {case}")),
     };
     let mut session = rostercheck_core::Session::new();

@@ -670,7 +670,7 @@ impl Session {
         match event {
             Event::Record(record) if file.header_seen && !file.skip && !self.unoptimised => {
                 file.batch.push(&record);
-                if file.batch.len() >= ROW_BATCH {
+                if file.batch.len() >= ROW_BATCH || file.batch.byte_len() >= BATCH_BYTES {
                     self.flush_rows(file, sink);
                 }
             }
@@ -2174,8 +2174,10 @@ impl Repeated {
 /// Broken rows whose sourcedId is still recorded, per file.
 const MISALIGNED_IDS: u64 = 100_000;
 
-/// Rows read ahead and checked together (see `Session::flush_rows`).
+/// Rows read ahead and checked together (see `Session::flush_rows`), and the bytes they may
+/// hold (a batch of 16 records of 16 MB would otherwise hold 256 MB).
 const ROW_BATCH: usize = 16;
+const BATCH_BYTES: usize = 1 << 20;
 
 /// Rows read before the id tables are sized from the file's size (see `size_hint`).
 const SIZE_SAMPLE_ROWS: u64 = 1000;

@@ -54,6 +54,11 @@ impl RecordBatch {
         self.items.len()
     }
 
+    /// Bytes held (records can be megabytes long: the caller bounds the batch by this too).
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
