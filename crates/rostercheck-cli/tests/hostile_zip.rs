@@ -45,6 +45,27 @@ fn base() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The base package as a zip.
+fn base_zip() -> Vec<u8> {
+    let files = base();
+    let entries: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    zip(&entries)
+}
+
+/// The base package as a zip, with the offsets of `name`'s local header and central entry.
+fn base_zip_at(name: &str) -> (Vec<u8>, usize, usize) {
+    let entry = base()
+        .iter()
+        .position(|(n, _)| n == name)
+        .expect("in the base package");
+    let bytes = base_zip();
+    let (local, central) = headers(&bytes);
+    (bytes, local[entry], central[entry])
+}
+
 fn check(bytes: &[u8]) -> Result<Report, String> {
     let mut report = Report::new(0);
     check_zip_bytes(bytes, 4096, &mut report).map(|()| report)
@@ -69,12 +90,7 @@ fn headers(bytes: &[u8]) -> (Vec<usize>, Vec<usize>) {
 
 #[test]
 fn a_clean_zip_has_no_findings() {
-    let files = base();
-    let entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let r = check(&zip(&entries)).expect("readable");
+    let r = check(&base_zip()).expect("readable");
     assert!(r.diagnostics.is_empty(), "{:?}", codes(&r));
 }
 
@@ -101,20 +117,10 @@ fn a_zip_bomb_is_refused_without_being_inflated() {
 
 #[test]
 fn an_encrypted_entry_is_reported_and_the_rest_checked() {
-    let files = base();
-    let entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let mut bytes = zip(&entries);
-    let (local, central) = headers(&bytes);
-    let users = files
-        .iter()
-        .position(|(n, _)| n == "users.csv")
-        .expect("users");
+    let (mut bytes, local, central) = base_zip_at("users.csv");
     // Set the "encrypted" flag of users.csv.
-    bytes[local[users] + 6] |= 1;
-    bytes[central[users] + 8] |= 1;
+    bytes[local + 6] |= 1;
+    bytes[central + 8] |= 1;
     let r = check(&bytes).expect("listed");
     let problems: Vec<&str> = r
         .diagnostics
@@ -132,19 +138,9 @@ fn an_encrypted_entry_is_reported_and_the_rest_checked() {
 
 #[test]
 fn an_unsupported_compression_method_is_a_clear_message() {
-    let files = base();
-    let entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let mut bytes = zip(&entries);
-    let (local, central) = headers(&bytes);
-    let demographics = files
-        .iter()
-        .position(|(n, _)| n == "demographics.csv")
-        .expect("demographics");
-    bytes[local[demographics] + 8] = 99;
-    bytes[central[demographics] + 10] = 99;
+    let (mut bytes, local, central) = base_zip_at("demographics.csv");
+    bytes[local + 8] = 99;
+    bytes[central + 10] = 99;
     match check(&bytes) {
         // The zip library refuses to list such an archive at all.
         Err(e) => assert!(e.contains("not a readable zip archive"), "{e}"),
@@ -158,20 +154,10 @@ fn an_unsupported_compression_method_is_a_clear_message() {
 
 #[test]
 fn a_damaged_entry_is_reported_and_the_rest_checked() {
-    let files = base();
-    let entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let mut bytes = zip(&entries);
-    let (local, _) = headers(&bytes);
-    let orgs = files
-        .iter()
-        .position(|(n, _)| n == "orgs.csv")
-        .expect("orgs");
+    let (mut bytes, local, _) = base_zip_at("orgs.csv");
     // Scramble the compressed data of orgs.csv.
-    let name_len = u16::from_le_bytes([bytes[local[orgs] + 26], bytes[local[orgs] + 27]]) as usize;
-    let data = local[orgs] + 30 + name_len;
+    let name_len = u16::from_le_bytes([bytes[local + 26], bytes[local + 27]]) as usize;
+    let data = local + 30 + name_len;
     for b in &mut bytes[data..data + 20] {
         *b ^= 0x5A;
     }
@@ -187,12 +173,7 @@ fn a_damaged_entry_is_reported_and_the_rest_checked() {
 
 #[test]
 fn a_truncated_zip_is_a_clear_error() {
-    let files = base();
-    let entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let bytes = zip(&entries);
+    let bytes = base_zip();
     let err = check(&bytes[..bytes.len() / 2])
         .err()
         .expect("cannot be listed");

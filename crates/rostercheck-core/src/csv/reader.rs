@@ -226,9 +226,9 @@ impl RecordReader {
     }
 
     /// The fast path for the common line: when the next line is complete in `input` and has no
-    /// quote, its fields are the bytes between commas, exactly as csv-core would split them,
-    /// so they are found with memchr and borrowed from `input` without a copy. Returns the
-    /// bytes consumed; 0 leaves the line to csv-core.
+    /// quote or NUL byte, its fields are the bytes between commas, exactly as csv-core would
+    /// split them, so they are found in one pass and borrowed from `input` without a copy.
+    /// Returns the bytes consumed; 0 leaves the line to csv-core.
     fn fast_line(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
         // Empty lines (and the LF of a CRLF) before the record.
         let start = input
@@ -249,12 +249,10 @@ impl RecordReader {
         if len > MAX_RECORD_BYTES {
             return start;
         }
-        // One pass over the line: commas end fields; a quote needs csv-core, and a NUL byte is
-        // reported from the csv-core path too. (A plain loop beats memchr here: commas come
-        // every few bytes.)
-        self.ends_len = 0;
         // Eight bytes at a time: only a word holding a byte at or below `,` (which includes
-        // `"` and NUL) is looked at byte by byte.
+        // `"` and NUL) is looked at byte by byte. (memchr loses here: commas come every few
+        // bytes.)
+        self.ends_len = 0;
         let mut words = line.chunks_exact(8);
         let mut at = 0;
         for word in &mut words {
@@ -267,23 +265,16 @@ impl RecordReader {
             }
             at += 8;
         }
-        if !self.fast_bytes(words.remainder(), at) {
+        if !self.fast_bytes(words.remainder(), at) || !self.push_end(len) {
             self.ends_len = 0;
             return start;
         }
-        if self.ends_len >= self.ends.len() {
-            self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
-        }
-        if let Some(slot) = self.ends.get_mut(self.ends_len) {
-            *slot = len;
-        }
         let terminator = rest.get(len).copied();
-        self.in_prefix = false;
         let record = Record {
             line: self.line,
             end_line: self.line,
             out: line,
-            ends: self.ends.get(..=self.ends_len).unwrap_or_default(),
+            ends: self.ends.get(..self.ends_len).unwrap_or_default(),
             sep: 1,
             raw: line.get(..len.min(RAW_CAP)).unwrap_or_default(),
             raw_complete: len < RAW_CAP,
@@ -294,7 +285,6 @@ impl RecordReader {
         self.line += 1;
         self.crs += u64::from(terminator == Some(b'\r'));
         self.prev_cr = terminator == Some(b'\r');
-        self.in_prefix = true;
         start + len + 1
     }
 
@@ -396,22 +386,27 @@ impl RecordReader {
     fn fast_bytes(&mut self, bytes: &[u8], at: usize) -> bool {
         for (i, &b) in bytes.iter().enumerate() {
             match b {
-                b',' => {
-                    if self.ends_len + 1 >= MAX_FIELDS {
-                        return false; // csv-core reports it as oversized
-                    }
-                    if self.ends_len >= self.ends.len() {
-                        self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
-                    }
-                    if let Some(slot) = self.ends.get_mut(self.ends_len) {
-                        *slot = at + i;
-                    }
-                    self.ends_len += 1;
-                }
+                b',' if !self.push_end(at + i) => return false,
                 b'"' | 0 => return false,
                 _ => {}
             }
         }
+        true
+    }
+
+    /// Records the end of a field; false past [`MAX_FIELDS`] (csv-core then reports the record
+    /// as oversized).
+    fn push_end(&mut self, end: usize) -> bool {
+        if self.ends_len >= MAX_FIELDS {
+            return false;
+        }
+        if self.ends_len >= self.ends.len() {
+            self.ends.resize((self.ends.len() * 2).min(MAX_FIELDS), 0);
+        }
+        if let Some(slot) = self.ends.get_mut(self.ends_len) {
+            *slot = end;
+        }
+        self.ends_len += 1;
         true
     }
 
@@ -443,13 +438,7 @@ impl RecordReader {
                 end_line: end_line.max(self.record_line),
             });
             self.oversized = false;
-            self.emitted = true;
-            self.out_len = 0;
-            self.ends_len = 0;
-            self.raw.clear();
-            self.raw_complete = true;
-            self.in_prefix = true;
-            self.last_byte = None;
+            self.next_record();
             return;
         }
         let record = Record {
@@ -463,6 +452,11 @@ impl RecordReader {
             terminated: terminator.is_some(),
         };
         on_event(Event::Record(record));
+        self.next_record();
+    }
+
+    /// After csv-core's record: empty buffers, between records again.
+    fn next_record(&mut self) {
         self.emitted = true;
         self.out_len = 0;
         self.ends_len = 0;
