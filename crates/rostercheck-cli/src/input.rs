@@ -150,32 +150,98 @@ pub fn check_zip_bytes(bytes: &[u8], chunk_size: usize, report: &mut Report) -> 
     run(Session::new(), package, chunk_size, report).map(|_| ())
 }
 
-fn run<R: Read + Seek>(
+/// What the reading thread hands to the checking thread, in package order.
+enum Piece {
+    /// The next file starts; its size when known.
+    Begin { index: usize, size: Option<u64> },
+    /// The next bytes of the file (a whole block; fed to the session in `chunk_size` slices).
+    Bytes(Vec<u8>),
+    /// The file ended, or could not be read to its end (the reason, for the report).
+    End(Result<(), String>),
+    /// The package cannot be read at all.
+    Fatal(String),
+}
+
+/// Bytes read per block by the reading thread.
+const BLOCK: usize = 1 << 20;
+
+/// Blocks read ahead of the checks (memory stays bounded by a few blocks).
+const BLOCKS_AHEAD: usize = 4;
+
+fn run<R: Read + Seek + Send>(
     mut session: Session,
-    mut package: Package<R>,
+    package: Package<R>,
     chunk_size: usize,
     report: &mut Report,
 ) -> Result<Session, String> {
     let order = session.plan(&package.names, report);
-    let mut buffer = vec![0u8; chunk_size.max(1)];
+    let chunk_size = chunk_size.max(1);
+    // One thread reads (and inflates zip entries) while this one checks: the two overlap.
+    let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+    let (spare_blocks, returned) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_package(package, order, &pieces, &returned));
+        for piece in received {
+            match piece {
+                Piece::Begin { index, size } => {
+                    session.begin_file(index);
+                    if let Some(size) = size {
+                        session.size_hint(size);
+                    }
+                }
+                Piece::Bytes(block) => {
+                    for chunk in block.chunks(chunk_size) {
+                        session.feed(chunk, report);
+                    }
+                    // The reader may be gone already: then the block is simply dropped.
+                    let _ = spare_blocks.send(block);
+                }
+                Piece::End(Ok(())) => session.end_file(report),
+                Piece::End(Err(reason)) => session.fail_file(&reason, report),
+                Piece::Fatal(reason) => return Err(reason),
+            }
+        }
+        Ok(())
+    })?;
+    let info = session.finish(report);
+    report.set_package(info);
+    Ok(session)
+}
+
+/// Reads the files of `package` in `order` into `pieces`, reusing the blocks that come back
+/// through `spare`. Stops early when the checking side has stopped listening.
+fn read_package<R: Read + Seek>(
+    mut package: Package<R>,
+    order: Vec<usize>,
+    pieces: &std::sync::mpsc::SyncSender<Piece>,
+    spare: &std::sync::mpsc::Receiver<Vec<u8>>,
+) {
     let mut total: u64 = 0;
+    let mut send = |piece| pieces.send(piece).is_ok();
+    let mut next_block = || spare.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK]);
     for i in order {
-        session.begin_file(i);
         let outcome = match &package.sources[i] {
             Source::Disk(path) => {
-                let file =
-                    File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-                if let Ok(meta) = file.metadata() {
-                    session.size_hint(meta.len());
+                let file = match File::open(path) {
+                    Ok(file) => file,
+                    Err(e) => {
+                        send(Piece::Fatal(format!("cannot open {}: {e}", path.display())));
+                        return;
+                    }
+                };
+                let size = file.metadata().ok().map(|m| m.len());
+                if !send(Piece::Begin { index: i, size }) {
+                    return;
                 }
-                stream(file, u64::MAX, &mut buffer, &mut session, report).map_err(|e| e.to_string())
+                stream(file, u64::MAX, &mut next_block, &mut send).map_err(|e| e.to_string())
             }
             Source::ZipEntry { archive, index } => {
-                match package.archives[*archive].by_index(*index) {
-                    Err(e) => Err(entry_problem(&e.to_string())),
+                let entry = package.archives[*archive].by_index(*index);
+                let (size, checked) = match &entry {
+                    Err(e) => (None, Err(entry_problem(&e.to_string()))),
                     Ok(entry) => {
                         let (size, packed) = (entry.size(), entry.compressed_size());
-                        if size > limits::MAX_ENTRY_BYTES
+                        let checked = if size > limits::MAX_ENTRY_BYTES
                             || total.saturating_add(size) > limits::MAX_TOTAL_BYTES
                         {
                             Err(format!("it would expand to {size} bytes, more than any roster file (a zip bomb?)"))
@@ -184,24 +250,29 @@ fn run<R: Read + Seek>(
                         {
                             Err(format!("it would expand {}-fold, to {size} bytes: this looks like a zip bomb", size / packed.max(1)))
                         } else {
-                            total += size;
-                            session.size_hint(size);
-                            // Never read past the size the directory declares.
-                            stream(entry, size, &mut buffer, &mut session, report)
-                                .map_err(|e| entry_problem(&e.to_string()))
-                        }
+                            Ok(())
+                        };
+                        (checked.is_ok().then_some(size), checked)
                     }
+                };
+                if !send(Piece::Begin { index: i, size }) {
+                    return;
+                }
+                match (entry, checked) {
+                    (Ok(entry), Ok(())) => {
+                        total += size.unwrap_or(0);
+                        // Never read past the size the directory declares.
+                        stream(entry, size.unwrap_or(0), &mut next_block, &mut send)
+                            .map_err(|e| entry_problem(&e.to_string()))
+                    }
+                    (_, checked) => checked,
                 }
             }
         };
-        match outcome {
-            Ok(()) => session.end_file(report),
-            Err(reason) => session.fail_file(&reason, report),
+        if !send(Piece::End(outcome)) {
+            return;
         }
     }
-    let info = session.finish(report);
-    report.set_package(info);
-    Ok(session)
 }
 
 /// A zip library error in words for the report.
@@ -216,28 +287,48 @@ fn entry_problem(error: &str) -> String {
     }
 }
 
+/// Sends the bytes of `reader` as full blocks (the last one shorter). Bytes read before an
+/// error are sent too, as a sequential read would have checked them.
 fn stream(
     mut reader: impl Read,
     limit: u64,
-    buffer: &mut [u8],
-    session: &mut Session,
-    report: &mut Report,
+    next_block: &mut dyn FnMut() -> Vec<u8>,
+    send: &mut dyn FnMut(Piece) -> bool,
 ) -> std::io::Result<()> {
     let mut read: u64 = 0;
     loop {
-        let n = match reader.read(buffer) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        read += n as u64;
-        if read > limit {
-            return Err(std::io::Error::other(
-                "it holds more data than its size in the zip directory says",
-            ));
+        let mut block = next_block();
+        block.resize(BLOCK, 0);
+        let mut filled = 0;
+        let mut result = Ok(());
+        while filled < block.len() {
+            match reader.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    read += n as u64;
+                    if read > limit {
+                        result = Err(std::io::Error::other(
+                            "it holds more data than its size in the zip directory says",
+                        ));
+                        break;
+                    }
+                    filled += n;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
         }
-        session.feed(&buffer[..n], report);
+        let last = filled < block.len() || result.is_err();
+        block.truncate(filled);
+        if filled > 0 && !send(Piece::Bytes(block)) {
+            return Ok(()); // the checking side stopped
+        }
+        if last {
+            return result;
+        }
     }
 }
 

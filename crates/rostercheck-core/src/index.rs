@@ -371,7 +371,17 @@ impl IdLog {
         }
     }
 
-    fn position(&self, key: u64) -> Option<usize> {
+    /// Reads the memory a lookup of `key` will read, without branching on it, so that many
+    /// such reads can be in flight at once (see `Session::flush_rows`).
+    pub fn touch(&self, key: u64) -> u64 {
+        let slot = (key >> self.shift) as usize;
+        let start = self.dir.get(slot).copied().unwrap_or(0) as usize;
+        self.entries.get(start).map_or(0, |e| e.key)
+    }
+
+    /// Where the entry of `key` is, for [`IdLog::at`] and [`IdLog::at_mut`] (sealed values
+    /// only): a row that looks an id up once reuses the answer.
+    pub fn position(&self, key: u64) -> Option<usize> {
         let slot = (key >> self.shift) as usize;
         let (start, end) = (
             *self.dir.get(slot)? as usize,
@@ -385,12 +395,12 @@ impl IdLog {
         Some(start + found)
     }
 
-    /// Reads the memory a lookup of `key` will read, without branching on it, so that many
-    /// such reads can be in flight at once (see `Session::flush_rows`).
-    pub fn touch(&self, key: u64) -> u64 {
-        let slot = (key >> self.shift) as usize;
-        let start = self.dir.get(slot).copied().unwrap_or(0) as usize;
-        self.entries.get(start).map_or(0, |e| e.key)
+    pub fn at(&self, position: usize) -> Option<Entry> {
+        self.entries.get(position).copied()
+    }
+
+    pub fn at_mut(&mut self, position: usize) -> Option<&mut Entry> {
+        self.entries.get_mut(position)
     }
 
     /// The entry of `key` (sealed values only).

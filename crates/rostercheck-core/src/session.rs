@@ -101,6 +101,21 @@ struct FileState {
     batch: RecordBatch,
     /// Header positions of single-valued references, and the file each refers to.
     lookahead: Vec<(usize, FileKind)>,
+    /// The keys of those references for every row of the batch (`row * lookahead.len() + i`),
+    /// hashed once for the look-ahead and reused by the checks.
+    batch_keys: Vec<u64>,
+    /// The batch row being checked (None when rows are checked one by one).
+    batch_row: Option<usize>,
+    /// Per look-ahead reference of the row being checked: its key and where the lookup found
+    /// it (None: not looked up), so the record rules do not look it up again.
+    hits: Vec<Option<Hit>>,
+}
+
+/// A reference looked up in a file already read: its key, and its entry's position.
+#[derive(Clone, Copy)]
+struct Hit {
+    key: u64,
+    position: Option<usize>,
 }
 
 /// Rows whose `status`/`dateLastModified` contradict the file's bulk or delta mode.
@@ -352,6 +367,9 @@ impl Session {
             row_bytes: 0,
             batch: RecordBatch::default(),
             lookahead: Vec::new(),
+            batch_keys: Vec::new(),
+            batch_row: None,
+            hits: Vec::new(),
             misaligned: 0,
             sourced_id_valid: None,
             plan: None,
@@ -691,19 +709,27 @@ impl Session {
             return;
         }
         let batch = std::mem::take(&mut file.batch);
-        for &(pos, target) in &file.lookahead {
+        let width = file.lookahead.len();
+        file.batch_keys.clear();
+        for record in batch.iter() {
+            for &(pos, _) in &file.lookahead {
+                file.batch_keys.push(index::key_bytes(record.field(pos)));
+            }
+        }
+        for (i, &(_, target)) in file.lookahead.iter().enumerate() {
             if self.done[target as usize] {
                 let mut sum = 0u64;
-                for record in batch.iter() {
-                    let key = index::key_bytes(record.field(pos));
-                    sum = sum.wrapping_add(self.index.touch(target, key));
+                for key in file.batch_keys.iter().skip(i).step_by(width) {
+                    sum = sum.wrapping_add(self.index.touch(target, *key));
                 }
                 std::hint::black_box(sum);
             }
         }
-        for record in batch.iter() {
+        for (row, record) in batch.iter().enumerate() {
+            file.batch_row = Some(row);
             self.handle_event(file, Event::Record(record), sink);
         }
+        file.batch_row = None;
         file.batch = batch;
         file.batch.clear();
     }
@@ -1238,6 +1264,8 @@ impl Session {
         cells.resize(texts.len(), None);
         file.empty_required.clear();
         file.sourced_id_valid = None;
+        file.hits.clear();
+        file.hits.resize(file.lookahead.len(), None);
         for (pos, col) in plan.columns.iter().enumerate() {
             let (Some(col), Some(Some(raw))) = (*col, texts.get(pos)) else {
                 continue;
@@ -1330,11 +1358,20 @@ impl Session {
                                 line,
                                 is_term(file.kind, column.name),
                                 row_raw,
+                                None,
                             );
                         }
                     }
                 } else {
-                    self.reference(
+                    // The look-ahead hashed the field as written: the same key, unless trimmed.
+                    let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
+                    let known = match (slot, file.batch_row) {
+                        (Some(i), Some(row)) if value.len() == raw.len() => {
+                            file.batch_keys.get(row * file.lookahead.len() + i).copied()
+                        }
+                        _ => None,
+                    };
+                    let hit = self.reference(
                         file.kind,
                         col,
                         pos,
@@ -1345,7 +1382,11 @@ impl Session {
                         line,
                         false,
                         row_raw,
+                        known,
                     );
+                    if let Some(h) = slot.and_then(|i| file.hits.get_mut(i)) {
+                        *h = hit;
+                    }
                 }
             }
         }
@@ -1394,21 +1435,24 @@ impl Session {
         line: u64,
         term: bool,
         raw: &[u8],
-    ) {
+        known_key: Option<u64>,
+    ) -> Option<Hit> {
         if !valid_id && !values::is_guid(value) {
-            return; // already reported as an invalid id
+            return None; // already reported as an invalid id
         }
         if self.unreadable[target as usize] {
-            return;
+            return None;
         }
         if self.empty[target as usize] && target != from {
             self.count_empty_ref(from, col, pos, target, 1, line);
-            return;
+            return None;
         }
-        let key = index::key(value);
+        let key = known_key.unwrap_or_else(|| index::key(value));
         let constraint_or_term = if term { None } else { constraint };
         if self.done[target as usize] && target != from {
-            match self.index.get(target, key) {
+            let table = self.index.table(target);
+            let position = table.position(key);
+            match position.and_then(|p| table.at(p)) {
                 Some(entry) => {
                     if let Some(problem) =
                         self.constraint_problem(target, entry, constraint_or_term, term)
@@ -1430,6 +1474,7 @@ impl Session {
                     raw,
                 ),
             }
+            Some(Hit { key, position })
         } else {
             let c = if term { None } else { constraint };
             let problem = if term {
@@ -1439,7 +1484,31 @@ impl Session {
             };
             // Pending: decided when the target file ends (or at finish if it never comes).
             self.pending[target as usize].add(from, col, pos, value, key, line, problem, c, raw);
+            None
         }
+    }
+
+    /// The row's reference in column `pos` to `target`: as `check_row` looked it up, or
+    /// looked up now.
+    fn lookup(&self, file: &FileState, pos: Option<usize>, target: FileKind, value: &str) -> Hit {
+        let checked = pos
+            .and_then(|pos| file.lookahead.iter().position(|(p, _)| *p == pos))
+            .and_then(|i| file.hits.get(i).copied().flatten());
+        checked.unwrap_or_else(|| {
+            let key = index::key(value);
+            Hit {
+                key,
+                position: self.index.table(target).position(key),
+            }
+        })
+    }
+
+    fn entry(&self, target: FileKind, hit: Hit) -> Option<index::Entry> {
+        self.index.table(target).at(hit.position?)
+    }
+
+    fn entry_mut(&mut self, target: FileKind, hit: Hit) -> Option<&mut index::Entry> {
+        self.index.table_mut(target).at_mut(hit.position?)
     }
 
     fn constraint_problem(
@@ -1912,11 +1981,13 @@ impl Session {
             }
             FileKind::Classes => {
                 self.overview.class(get(c.school));
-                let school = get(c.school).map(index::key).filter(|s| {
-                    self.index
-                        .get(FileKind::Orgs, *s)
-                        .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
-                });
+                let school = get(c.school)
+                    .map(|s| self.lookup(file, c.school, FileKind::Orgs, s))
+                    .filter(|hit| {
+                        self.entry(FileKind::Orgs, *hit)
+                            .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
+                    })
+                    .map(|hit| hit.key);
                 if let (Some(k), Some(school)) = (key, school) {
                     self.index.class_school.insert(k, school);
                 }
@@ -1928,11 +1999,8 @@ impl Session {
                 }
                 if let Some(user) = get(c.user) {
                     let bits = role_bits(get(c.role));
-                    if let Some(e) = self
-                        .index
-                        .table_mut(FileKind::Users)
-                        .get_mut(index::key(user))
-                    {
+                    let hit = self.lookup(file, c.user, FileKind::Users, user);
+                    if let Some(e) = self.entry_mut(FileKind::Users, hit) {
                         e.tag |= bits;
                     }
                 }
@@ -1981,24 +2049,25 @@ impl Session {
         // A deleted enrollment does not place anyone in a class.
         let active = get(c.status) != Some("tobedeleted");
         let school = get(c.school);
-        let school_is_school = school.is_some_and(|s| {
-            self.index
-                .get(FileKind::Orgs, index::key(s))
+        let school_hit = school.map(|s| self.lookup(file, c.school, FileKind::Orgs, s));
+        let school_is_school = school_hit.is_some_and(|hit| {
+            self.entry(FileKind::Orgs, hit)
                 .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
         });
         if let Some(class) = get(c.class) {
-            let class_key = index::key(class);
-            if let Some(e) = self.index.table_mut(FileKind::Classes).get_mut(class_key) {
+            let class_hit = self.lookup(file, c.class, FileKind::Classes, class);
+            let class_key = class_hit.key;
+            if let Some(e) = self.entry_mut(FileKind::Classes, class_hit) {
                 if teacher && active {
                     e.flags |= flag::HAS_TEACHER;
                 }
                 let class_line = e.line;
                 // Only between two real schools: a wrong org type is reported once, as OR502.
                 let class_school = self.index.class_school.get(&class_key);
-                if let (Some(school), Some(class_school), true) =
-                    (school, class_school, school_is_school)
+                if let (Some(school), Some(school_hit), Some(class_school), true) =
+                    (school, school_hit, class_school, school_is_school)
                 {
-                    if index::key(school) != *class_school {
+                    if school_hit.key != *class_school {
                         sink.push(
                             Diagnostic::new(
                                 &reference::ENROLLMENT_SCHOOL_MISMATCH,
@@ -2016,11 +2085,8 @@ impl Session {
             }
         }
         let Some(user) = get(c.user) else { return };
-        let Some(e) = self
-            .index
-            .table_mut(FileKind::Users)
-            .get_mut(index::key(user))
-        else {
+        let user_hit = self.lookup(file, c.user, FileKind::Users, user);
+        let Some(e) = self.entry_mut(FileKind::Users, user_hit) else {
             return;
         };
         if active {
