@@ -72,6 +72,61 @@ function chunksOf(file) {
   };
 }
 
+/** Zip entries are inflated by a second worker (web/inflate.js), so that decompressing runs
+ *  beside the checks instead of before each piece; null where a worker cannot start one. */
+const inflater = (() => {
+  try {
+    // A blob: bootstrap, like the page's for this worker: the policy is inherited.
+    const url = new URL('./inflate.js', import.meta.url).href;
+    const blob = new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' });
+    const w = new Worker(URL.createObjectURL(blob), { type: 'module', name: 'rostercheck-inflate' });
+    // Used once it has said it is running: a worker that never starts must not hang a check.
+    w.onmessage = ({ data }) => { if (data.type === 'ready') inflaterReady = true; };
+    return w;
+  } catch {
+    return null;
+  }
+})();
+let inflaterReady = false;
+let inflating = 0;
+/** Buffers lent to the inflating worker per entry (1 MiB each). */
+const INFLATE_BUFFERS = 3;
+
+/** The entry's bytes in pieces from the inflating worker, read like `chunksOf`. */
+function inflated(file, entry) {
+  const id = ++inflating;
+  const queue = [];
+  let waiting = null;
+  const deliver = (m) => {
+    if (m.id !== undefined && m.id !== id) return; // an earlier entry's leftovers
+    if (waiting) { const w = waiting; waiting = null; w(m); } else queue.push(m);
+  };
+  inflater.onmessage = ({ data }) => deliver(data);
+  inflater.onerror = (e) => { e.preventDefault(); deliver({ type: 'error', message: e.message || 'the inflating worker stopped' }); };
+  const buffers = Array.from({ length: INFLATE_BUFFERS }, () => new ArrayBuffer(CHUNK_BYTES));
+  inflater.postMessage({ type: 'open', id, file, entry, buffers }, buffers);
+  let lent = null;
+  let ended = false;
+  return {
+    getReader: () => ({
+      async read() {
+        if (ended) return { done: true, value: undefined };
+        // The caller is done with a piece when it asks for the one after it.
+        if (lent) inflater.postMessage({ type: 'credit', id, buffer: lent }, [lent]);
+        lent = null;
+        const m = queue.length ? queue.shift() : await new Promise((resolve) => { waiting = resolve; });
+        if (m.type === 'chunk') {
+          lent = m.buffer;
+          return { done: false, value: new Uint8Array(m.buffer, 0, m.length) };
+        }
+        ended = true;
+        if (m.type === 'end') return { done: true, value: undefined };
+        throw m.zip ? new ZipError(m.message) : new Error(m.message);
+      },
+    }),
+  };
+}
+
 /** Expands dropped files into package entries: loose files, and the entries of .zip files. */
 async function entriesOf(inputs) {
   const out = [];
@@ -80,7 +135,8 @@ async function entriesOf(inputs) {
       const listed = await listEntries(file);
       for (const e of listed) {
         if (e.name.endsWith('/')) continue; // a folder
-        out.push({ name: e.name, size: e.size, zipEntry: e, open: () => openEntry(file, e) });
+        const open = async () => (inflaterReady ? inflated(file, e) : openEntry(file, e));
+        out.push({ name: e.name, size: e.size, zipEntry: e, open });
       }
     } else {
       out.push({ name: path || file.name, size: file.size, open: async () => chunksOf(file) });

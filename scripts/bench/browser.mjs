@@ -14,9 +14,9 @@
 // Time is measured inside the page (performance.now()): from the file input's `change` event to
 // the page's final signal (rostercheck: body[data-done="true"], set after the report is
 // rendered; Papa: the worker's message after the last file). Memory:
-// - wasmMemoryBytes: byteLength of every WebAssembly.Memory in the worker's isolate at the end
-//   (CDP Runtime.queryObjects on the worker target); wasm memory never shrinks, so it is the peak.
-// - jsHeapBytes: peak over ~100 ms samples of V8 heap usedSize, page + worker (CDP
+// - wasmMemoryBytes: byteLength of every WebAssembly.Memory in the workers' isolates at the end
+//   (CDP Runtime.queryObjects on each worker target); wasm memory never shrinks, so it is the peak.
+// - jsHeapBytes: peak over ~100 ms samples of V8 heap usedSize, page + workers (CDP
 //   Runtime.getHeapUsage on each target). ArrayBuffer/wasm backing stores are not in it.
 // - rendererPeakBytes: VmHWM (peak RSS) of the renderer process hosting the page and its worker.
 import http from 'node:http';
@@ -41,7 +41,7 @@ const SAMPLE_MS = 100;
 /** The package's CSV files (absolute paths, sorted) and their total size. */
 function csvFiles(packageDir) {
   const dir = path.resolve(packageDir);
-  const files = readdirSync(dir).filter((f) => /\.csv$/i.test(f)).sort().map((f) => path.join(dir, f));
+  const files = readdirSync(dir).filter((f) => /\.(csv|zip)$/i.test(f)).sort().map((f) => path.join(dir, f));
   if (!files.length) throw new Error(`no .csv file in ${dir}`);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   return { files, bytes };
@@ -92,20 +92,26 @@ const MARKS_SCRIPT = () => {
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready', 'data-done'] });
 };
 
-/** A CDP channel to a worker target through the browser session (non-flat attach, because
- *  Playwright's CDPSession.send cannot address a child session id). */
-async function attachWorker(browserSession, timeoutMs = 15000) {
+/** CDP channels to every dedicated worker of the page (rostercheck's validation worker and the
+ *  worker it inflates zip entries with; Papa Parse's one worker). */
+async function attachWorkers(browserSession, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
-  let target;
+  let targets = [];
   for (;;) {
     const { targetInfos } = await browserSession.send('Target.getTargets');
-    const workers = targetInfos.filter((t) => t.type === 'worker');
-    if (workers.length > 1) throw new Error(`expected one dedicated worker, found ${workers.length}`);
-    target = workers[0];
-    if (target) break;
+    const found = targetInfos.filter((t) => t.type === 'worker');
+    // A worker's own workers appear a moment after it: the list is taken once it is stable.
+    if (found.length && found.length === targets.length) break;
+    targets = found;
     if (Date.now() > deadline) throw new Error('no worker target appeared');
-    await sleep(50);
+    await sleep(found.length ? 300 : 50);
   }
+  return Promise.all(targets.map((t) => attachTarget(browserSession, t)));
+}
+
+/** A CDP channel to a worker target through the browser session (non-flat attach, because
+ *  Playwright's CDPSession.send cannot address a child session id). */
+async function attachTarget(browserSession, target) {
   const { sessionId } = await browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
   let id = 0;
   const pending = new Map();
@@ -127,8 +133,13 @@ async function attachWorker(browserSession, timeoutMs = 15000) {
   return { send, url: target.url };
 }
 
-/** Sum of the byte lengths of every WebAssembly.Memory alive in the worker's isolate. */
-async function wasmMemoryOf(worker) {
+/** Sum of the byte lengths of every WebAssembly.Memory alive in the workers' isolates. */
+async function wasmMemoryOf(workers) {
+  const each = await Promise.all(workers.map(workerWasmMemory));
+  return { bytes: each.reduce((a, w) => a + w.bytes, 0), memories: each.reduce((a, w) => a + w.memories, 0) };
+}
+
+async function workerWasmMemory(worker) {
   const proto = await worker.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
   const { objects } = await worker.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
   const { result } = await worker.send('Runtime.callFunctionOn', {
@@ -171,16 +182,20 @@ async function findRenderers(browserSession) {
   return { renderers: out, browserPid };
 }
 
-/** Samples the V8 heaps of the page and its worker every `every` ms until stopped. */
-function startSampler(pageSession, worker, every) {
+/** Samples the V8 heaps of the page and its workers every `every` ms until stopped (the
+ *  workers' figures are summed). */
+function startSampler(pageSession, workers, every) {
   const peaks = { page: 0, worker: 0, sum: 0, workerBackingStorage: 0, pageBackingStorage: 0, samples: 0, failures: 0 };
   let stopped = false;
   const once = async () => {
-    const [p, w] = await Promise.all([
+    const [p, ...ws] = await Promise.all([
       withTimeout(pageSession.send('Runtime.getHeapUsage'), 5000, 'page heap').catch(() => null),
-      worker ? withTimeout(worker.send('Runtime.getHeapUsage'), 5000, 'worker heap').catch(() => null) : null,
+      ...workers.map((worker) => withTimeout(worker.send('Runtime.getHeapUsage'), 5000, 'worker heap').catch(() => null)),
     ]);
-    if (!p || (worker && !w)) peaks.failures++;
+    const w = ws.every(Boolean) && ws.length
+      ? { usedSize: ws.reduce((a, x) => a + x.usedSize, 0), backingStorageSize: ws.reduce((a, x) => a + (x.backingStorageSize ?? 0), 0) }
+      : null;
+    if (!p || (workers.length && !w)) peaks.failures++;
     if (!p && !w) return;
     peaks.samples++;
     const pu = p?.usedSize ?? 0;
@@ -237,15 +252,15 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
 
     const browserSession = await browser.newBrowserCDPSession();
     const pageSession = await context.newCDPSession(page);
-    let worker = null;
+    let workers = [];
     let workerNote = null;
     try {
-      worker = await attachWorker(browserSession);
+      workers = await attachWorkers(browserSession);
     } catch (e) {
       workerNote = `worker not measured: ${e.message}`;
     }
     const { renderers, browserPid } = await findRenderers(browserSession);
-    const sampler = sampleMs > 0 ? startSampler(pageSession, worker, sampleMs) : null;
+    const sampler = sampleMs > 0 ? startSampler(pageSession, workers, sampleMs) : null;
     // Nobody picks files within a second of the page opening; both tools get that second.
     await new Promise((resolve) => setTimeout(resolve, settleMs));
 
@@ -282,10 +297,10 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
     let wasmMemoryBytes = null;
     let wasmNote = null;
     if (wasm) {
-      if (!worker) wasmNote = workerNote;
+      if (!workers.length) wasmNote = workerNote;
       else {
         try {
-          const w = await withTimeout(wasmMemoryOf(worker), 30000, 'reading wasm memory');
+          const w = await withTimeout(wasmMemoryOf(workers), 30000, 'reading wasm memory');
           wasmMemoryBytes = w.bytes;
           if (w.memories !== 1) wasmNote = `${w.memories} WebAssembly.Memory objects in the worker (summed)`;
         } catch (e) {

@@ -53,7 +53,7 @@ export async function waitDone(page, timeout = 120000) {
 }
 
 /** A zip built byte by byte (deflate), with optional per-entry tweaks for hostile cases:
- *  `encrypted` sets the encryption flag. */
+ *  `encrypted` sets the encryption flag, `truncate` cuts the compressed bytes short. */
 export function makeZip(entries) {
   const { deflateRawSync, crc32 } = zlibSync;
   const locals = [];
@@ -61,7 +61,9 @@ export function makeZip(entries) {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
-    const data = deflateRawSync(e.content);
+    // `truncate` (0–1) keeps that share of the compressed bytes: a damaged, cut-short entry.
+    const full = deflateRawSync(e.content);
+    const data = e.truncate ? full.subarray(0, Math.floor(full.length * e.truncate)) : full;
     const flags = e.encrypted ? 1 : 0;
     const crc = crc32(e.content);
     const local = Buffer.alloc(30);

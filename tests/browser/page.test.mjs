@@ -220,6 +220,32 @@ test('hostile zips give findings, and the page recovers from a crashed engine', 
   await context.close();
 });
 
+test('a zip entry cut short: the rows before the damage are checked, and the next entry is read', async () => {
+  // Zip entries are inflated by a second worker in 1 MiB pieces: this entry spans several.
+  const base = path.join(root, 'crates', 'rostercheck-core', 'tests', 'fixtures', 'base-1.1');
+  const entries = readdirSync(base).map((name) => ({ name, content: readFileSync(path.join(base, name)) }));
+  const enrollments = entries.find((e) => e.name === 'enrollments.csv');
+  const lines = enrollments.content.toString().trimEnd().split('\n');
+  lines.splice(2, 0, 'e-early,,,cl-alg1-1,sch1,s1,pupil,false,2025-08-15,2026-06-30');
+  for (let i = 0; i < 100000; i++) lines.push(`e-${i},,,cl-alg1-1,sch1,s1,student,false,2025-08-15,2026-06-30`);
+  enrollments.content = Buffer.from(`${lines.join('\n')}\n`);
+  enrollments.truncate = 0.6;
+  const demographics = entries.find((e) => e.name === 'demographics.csv');
+  demographics.content = Buffer.concat([demographics.content, Buffer.from('ghost,,,2010-01-01,male,false,false,false,false,true,false,false,,,,\n')]);
+  const zip = path.join(tmp, 'cut-short.zip');
+  writeFileSync(zip, makeZip(entries));
+  const { context, page, log } = await open(browser, url);
+  await page.setInputFiles('#file-input', [zip]);
+  await waitDone(page);
+  await expandAll(page);
+  const groups = await page.textContent('#groups');
+  assert.match(groups, /enrollments\.csv could not be read: the zip entry is damaged or cut short/);
+  assert.match(groups, /pupil/, 'a row before the damage was checked');
+  assert.match(groups, /ghost/, 'the entry after the damaged one was read');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('the page requests only its own static files, nothing after loading, and stores nothing', async () => {
   const { context, page, log } = await open(browser, url);
   await page.waitForLoadState('networkidle');
