@@ -11,7 +11,7 @@
 // memory, findings.
 //
 // Options: --sizes small,10mb,district,city  --runs N (best of N; default 3, city 2)
-//          --skip-browser  --skip-frictionless  --skip-hostile
+//          --skip-browser  --skip-frictionless  --skip-hostile  --skip-zip
 //          --write-docs (replace the results in docs/benchmarks.md)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -56,6 +56,21 @@ function ensurePackage(name) {
   const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
   return { dir, bytes: files.reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) };
 }
+
+/** The package as one zip (as districts download it), written by the generator with the same
+ *  arguments, so the same files. */
+function ensureZip(name) {
+  const zip = path.join(benchDir, 'packages', `${name}.zip`);
+  const done = `${zip}.complete`;
+  if (!existsSync(done)) {
+    run(cli, ['generate', '--out', zip, ...PACKAGES[name]]);
+    writeFileSync(done, new Date().toISOString());
+  }
+  return zip;
+}
+
+/** Packages also measured zipped: the zip path reads (and inflates) beside the checks. */
+const ZIPPED = new Set(['district', 'city']);
 
 /** Best time of `runs` runs of one native measurement; peak memory is the largest seen. */
 function native(mode, dir, runs) {
@@ -123,10 +138,20 @@ async function main() {
     r.split = native('split', pkg.dir, runs);
     r.check = native('check', pkg.dir, runs);
     console.log(JSON.stringify({ split: r.split, check: r.check }));
+    const zip = ZIPPED.has(name) && !flag('skip-zip') ? ensureZip(name) : null;
+    if (zip) {
+      r.zipBytes = statSync(zip).size;
+      r.checkZip = native('check', zip, runs);
+      console.log(JSON.stringify({ checkZip: r.checkZip }));
+    }
     if (browser) {
       r.papa = await browser.benchPapa({ packageDir: pkg.dir, runs });
       r.page = await browser.benchRostercheck({ dist, packageDir: pkg.dir, runs });
       console.log(JSON.stringify({ papa: r.papa, page: r.page }));
+      if (zip) {
+        r.pageZip = await browser.benchRostercheck({ dist, files: [zip], runs });
+        console.log(JSON.stringify({ pageZip: r.pageZip }));
+      }
     }
     if (name === 'district' && !flag('skip-frictionless')) {
       r.frictionless = frictionless(pkg.dir);
@@ -139,11 +164,20 @@ async function main() {
     line('csv-core split (native baseline)', r.split, fmt.mem(r.split.peakBytes), '1.00');
     line('**rostercheck CLI**', r.check, fmt.mem(r.check.peakBytes),
       `${(r.split.seconds / r.check.seconds).toFixed(2)} of split`);
+    if (r.checkZip) {
+      line(`rostercheck CLI, zipped (${fmt.mb(r.zipBytes)} MB zip)`, r.checkZip, fmt.mem(r.checkZip.peakBytes),
+        `${(r.check.seconds / r.checkZip.seconds).toFixed(2)} of unzipped`);
+    }
     if (r.papa) line('Papa Parse parse-only (browser baseline)', r.papa, '–', '1.00');
     if (r.page) {
       line('**rostercheck page**', r.page,
         `${fmt.mem(r.page.wasmMemoryBytes + (r.page.jsHeapBytes || 0))} (tab ${fmt.mem(r.page.rendererPeakBytes)})`,
         `${(r.papa.seconds / r.page.seconds).toFixed(2)}× Papa`);
+    }
+    if (r.pageZip) {
+      line('rostercheck page, zipped', r.pageZip,
+        `${fmt.mem(r.pageZip.wasmMemoryBytes + (r.pageZip.jsHeapBytes || 0))} (tab ${fmt.mem(r.pageZip.rendererPeakBytes)})`,
+        `${(r.page.seconds / r.pageZip.seconds).toFixed(2)} of unzipped`);
     }
     if (r.frictionless && !r.frictionless.error) {
       line('Frictionless validate', r.frictionless, fmt.mem(r.frictionless.peakBytes),

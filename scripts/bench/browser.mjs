@@ -395,14 +395,17 @@ async function readReport(page) {
 }
 
 /**
- * rostercheck's page from `dist` checking every CSV file of `packageDir`.
+ * rostercheck's page from `dist` checking every CSV file of `packageDir` (or the given `files`).
  * @returns {Promise<{seconds:number, bytes:number, rows:number, mbps:number, readyMs:number,
  *   wasmMemoryBytes:number|null, jsHeapBytes:number|null, rendererPeakBytes:number|null,
  *   findings:{errors:number, warnings:number, infos:number, total:number, listed:number|null, groups:number|null, omitted:number},
  *   detail:object, runs:object[]}>}
  */
-export async function benchRostercheck({ dist = path.join(root, 'dist'), packageDir, runs = 1, timeoutMs, sampleMs = SAMPLE_MS } = {}) {
-  const { files, bytes } = csvFiles(packageDir);
+export async function benchRostercheck({ dist = path.join(root, 'dist'), packageDir, files: given, runs = 1, timeoutMs, sampleMs = SAMPLE_MS } = {}) {
+  // Explicit files (e.g. one zip), or the package's CSV files.
+  const { files, bytes } = given
+    ? { files: given, bytes: given.reduce((n, f) => n + statSync(f).size, 0) }
+    : csvFiles(packageDir);
   const dir = path.resolve(dist);
   statSync(path.join(dir, 'index.html'));
   const server = await serve(dir, 0, '127.0.0.1', '/');
