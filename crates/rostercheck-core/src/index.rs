@@ -229,6 +229,17 @@ impl IdLog {
         self.unfiltered.clear();
     }
 
+    /// Whether the filter may hold `key` (it is not inserted).
+    fn filter_may_hold(&self, key: u64) -> bool {
+        let words = (self.filter.len() as u64).min(u64::from(u32::MAX));
+        let word = (((key >> 32) * words) >> 32) as usize;
+        let mask = (1u64 << (key & 63))
+            | (1u64 << ((key >> 6) & 63))
+            | (1u64 << ((key >> 12) & 63))
+            | (1u64 << ((key >> 18) & 63));
+        self.filter.get(word).is_some_and(|w| *w & mask == mask)
+    }
+
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
     /// memory access). Returns true when the key was certainly new.
     fn filter_insert(&mut self, key: u64) -> bool {
@@ -418,6 +429,62 @@ impl IdLog {
         &self.entries
     }
 
+    /// A copy of the sealed entries only (for a session that checks part of a file and looks
+    /// ids up in this table; see `Session::fork`).
+    pub fn sealed_copy(&self) -> IdLog {
+        IdLog {
+            entries: self.entries.clone(),
+            dir: self.dir.clone(),
+            shift: self.shift,
+            ..IdLog::new(false)
+        }
+    }
+
+    /// Whether `other`'s part of a file can be appended to this one's, as if one log had read
+    /// both parts: neither was merged early (`compact`), their flagged rows stay under the
+    /// limit that would have merged them, and no value is in both.
+    pub fn can_absorb(&mut self, other: &mut IdLog) -> bool {
+        self.run_filter();
+        other.run_filter();
+        if self.eager.is_some()
+            || other.eager.is_some()
+            || !self.entries.is_empty()
+            || !other.entries.is_empty()
+            // (Half: a log that read both parts would also flag some rows of the second
+            // that only resemble the first's.)
+            || self.flagged + other.flagged >= CANDIDATE_CAP / 2
+        {
+            return false;
+        }
+        // The filter holds every key of this log: only the keys it may hold are looked for.
+        let maybe: hashbrown::HashSet<u64> = other
+            .log
+            .iter()
+            .map(|e| e.key)
+            .filter(|k| self.filter_may_hold(*k))
+            .collect();
+        maybe.is_empty() || !self.log.iter().any(|e| maybe.contains(&e.key))
+    }
+
+    /// Appends `other`'s part of the file (after [`IdLog::can_absorb`]).
+    pub fn absorb(&mut self, mut other: IdLog) {
+        self.run_filter();
+        other.run_filter();
+        self.log.append(&mut other.log);
+        self.candidates.append(&mut other.candidates);
+        self.flagged += other.flagged;
+    }
+
+    /// Sets the tag and flag bits that `other`, a [`IdLog::sealed_copy`] of this table, set.
+    pub fn merge_marks(&mut self, other: &IdLog) {
+        for (mine, theirs) in self.entries.iter_mut().zip(&other.entries) {
+            if mine.key == theirs.key {
+                mine.tag |= theirs.tag;
+                mine.flags |= theirs.flags;
+            }
+        }
+    }
+
     /// Distinct values sealed, and the bytes kept for them.
     pub fn footprint(&self) -> (usize, usize) {
         let bytes = self.entries.capacity() * std::mem::size_of::<Entry>()
@@ -459,6 +526,27 @@ impl Index {
                 .collect(),
             class_school: HashMap::new(),
         }
+    }
+
+    /// The tables of `kinds` (sealed entries only) and the classes' schools, for a session
+    /// that checks part of a file (see `Session::fork`).
+    pub fn fork(&self, kinds: &[FileKind]) -> Index {
+        let mut index = Index::new(false);
+        for kind in kinds {
+            index.tables[*kind as usize] = self.tables[*kind as usize].sealed_copy();
+        }
+        index.class_school = self.class_school.clone();
+        index
+    }
+
+    /// Puts a table taken out with [`Index::take`] back.
+    pub fn replace(&mut self, kind: FileKind, table: IdLog) {
+        self.tables[kind as usize] = table;
+    }
+
+    /// Takes the table of `kind` out, leaving an empty one.
+    pub fn take(&mut self, kind: FileKind) -> IdLog {
+        std::mem::replace(&mut self.tables[kind as usize], IdLog::new(false))
     }
 
     pub fn table(&self, kind: FileKind) -> &IdLog {
@@ -573,6 +661,19 @@ impl Groups {
 
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    /// Whether `other`'s groups can be added as if one set had collected both: no distinct
+    /// problem was dropped, and together they stay under the cap.
+    pub fn can_absorb(&self, other: &Groups) -> bool {
+        self.overflow == 0 && other.overflow == 0 && self.map.len() + other.map.len() <= GROUP_CAP
+    }
+
+    /// Adds `other`'s groups, collected from later rows (after [`Groups::can_absorb`]).
+    pub fn absorb(&mut self, mut other: Groups) {
+        for (key, group) in other.drain_keyed() {
+            self.insert(key, group);
+        }
     }
 
     /// Removes and returns every group, ordered by file, first line and column.

@@ -63,3 +63,77 @@ pub fn validate_in_memory_with(
     let package = session.finish(report);
     report.set_package(package);
 }
+
+/// How many files [`validate_in_memory_in_parts`] checked in two parts, and how many it
+/// checked whole after all because the parts could not be merged exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    pub merged: usize,
+    pub refused: usize,
+}
+
+/// [`validate_in_memory_with`], checking every file of at least `min_bytes` in two parts, cut
+/// at the first line break after `fraction` of it, by two sessions (one after the other here;
+/// on two threads in the CLI): see [`Session::fork`]. The report is the same.
+pub fn validate_in_memory_in_parts(
+    mut session: Session,
+    files: &[(String, Vec<u8>)],
+    chunk: usize,
+    fraction: f64,
+    min_bytes: usize,
+    report: &mut Report,
+) -> Parts {
+    let mut parts = Parts::default();
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let order = session.plan(&names, report);
+    let feed = |session: &mut Session, bytes: &[u8], sink: &mut dyn Sink| {
+        let size = if chunk == 0 {
+            bytes.len().max(1)
+        } else {
+            chunk
+        };
+        for c in bytes.chunks(size) {
+            session.feed(c, sink);
+        }
+    };
+    for i in order {
+        let Some((_, bytes)) = files.get(i) else {
+            continue;
+        };
+        let at = (bytes.len() as f64 * fraction) as usize;
+        let cut = bytes
+            .get(at..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map(|n| at + n + 1)
+            .filter(|_| bytes.len() >= min_bytes);
+        let second = cut.and_then(|cut| {
+            let mut fork = session.fork(i)?;
+            fork.begin_file(i);
+            fork.size_hint((bytes.len() - cut) as u64);
+            fork.set_checking(false);
+            feed(&mut fork, bytes.get(..cut)?, &mut Report::new(0));
+            fork.set_checking(true);
+            let mut findings = Report::new(report.max_per_rule());
+            feed(&mut fork, bytes.get(cut..)?, &mut findings);
+            Some((cut, fork.take_part(findings)?))
+        });
+        session.begin_file(i);
+        session.size_hint(bytes.len() as u64);
+        match second {
+            Some((cut, part)) => {
+                feed(&mut session, bytes.get(..cut).unwrap_or_default(), report);
+                if session.absorb(part, report) {
+                    parts.merged += 1;
+                } else {
+                    parts.refused += 1;
+                    feed(&mut session, bytes.get(cut..).unwrap_or_default(), report);
+                }
+            }
+            None => feed(&mut session, bytes, report),
+        }
+        session.end_file(report);
+    }
+    let package = session.finish(report);
+    report.set_package(package);
+    parts
+}

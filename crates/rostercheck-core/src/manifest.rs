@@ -36,7 +36,7 @@ pub struct Row {
     pub line: u64,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Manifest {
     pub version: Option<Version>,
     /// `file.*` declarations with the line they are on.

@@ -37,7 +37,7 @@ pub struct GradeCount {
 const MAX_SCHOOLS: usize = 20_000;
 const MAX_GRADES: usize = 100;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct OverviewBuilder {
     overview: Overview,
     by_key: HashMap<u64, usize>,
@@ -98,6 +98,43 @@ impl OverviewBuilder {
         } else if self.grades.len() < MAX_GRADES {
             self.grades.insert(crate::diagnostic::truncate(grade), 1);
         }
+    }
+
+    /// Adds what `part` counted since it was `base` (a copy of this builder, then given the
+    /// rows of another part of a file; no school is added in between). False, and nothing
+    /// added, when the grades together pass the cap (which one session would have applied in
+    /// row order).
+    pub fn absorb(&mut self, part: &OverviewBuilder, base: &OverviewBuilder) -> bool {
+        let new_grades = part
+            .grades
+            .keys()
+            .filter(|g| !self.grades.contains_key(*g))
+            .count();
+        if self.grades.len() + new_grades > MAX_GRADES
+            || part.grades.len() >= MAX_GRADES
+            || part.overview.schools.len() != base.overview.schools.len()
+            || self.overview.schools.len() != base.overview.schools.len()
+        {
+            return false;
+        }
+        let (p, b) = (&part.overview, &base.overview);
+        let o = &mut self.overview;
+        o.students += p.students - b.students;
+        o.teachers += p.teachers - b.teachers;
+        o.classes += p.classes - b.classes;
+        o.enrollments += p.enrollments - b.enrollments;
+        for ((mine, now), then) in o.schools.iter_mut().zip(&p.schools).zip(&b.schools) {
+            mine.students += now.students - then.students;
+            mine.teachers += now.teachers - then.teachers;
+            mine.classes += now.classes - then.classes;
+        }
+        for (grade, n) in &part.grades {
+            let added = n - base.grades.get(grade).copied().unwrap_or(0);
+            if added > 0 {
+                *self.grades.entry(grade.clone()).or_insert(0) += added;
+            }
+        }
+        true
     }
 
     pub fn enrollment(&mut self) {

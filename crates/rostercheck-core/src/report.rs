@@ -76,6 +76,36 @@ impl Report {
         self.package = Some(package);
     }
 
+    /// Findings listed per rule and file (0: all).
+    pub fn max_per_rule(&self) -> usize {
+        self.max_per_rule
+    }
+
+    /// Passes every finding on to `sink` as they came: the listed ones in order, then the ones
+    /// only counted. With the same cap, `sink` ends as if the findings had been sent to it.
+    pub fn replay(self, sink: &mut dyn Sink) {
+        let mut listed: HashMap<(Option<String>, &'static str, Severity), u64> = HashMap::new();
+        for d in self.diagnostics {
+            *listed
+                .entry((d.file.clone(), d.code, d.severity))
+                .or_insert(0) += 1;
+            sink.push(d);
+        }
+        for ((file, code, severity), total) in self.totals {
+            let Some(rule) = crate::rules::find(code) else {
+                continue;
+            };
+            let counted = total
+                - listed
+                    .get(&(file.clone(), code, severity))
+                    .copied()
+                    .unwrap_or(0);
+            for _ in 0..counted {
+                sink.count(file.as_deref(), rule, severity);
+            }
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }

@@ -19,6 +19,9 @@ use crate::spec::{FileKind, RefConstraint, Required, ValueType, Version};
 use crate::values::{self, Finding};
 use crate::{hierarchy, package_files};
 
+mod part;
+pub use part::Part;
+
 /// Where the version the checks used came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -55,6 +58,7 @@ pub struct PackageInfo {
 }
 
 /// A file of the package, as planned.
+#[derive(Clone)]
 struct Entry {
     name: String,
     kind: Option<FileKind>,
@@ -109,6 +113,13 @@ struct FileState {
     /// Per look-ahead reference of the row being checked: its key and where the lookup found
     /// it (None: not looked up), so the record rules do not look it up again.
     hits: Vec<Option<Hit>>,
+    /// False while the rows are only read, not checked (see `Session::set_checking`).
+    checking: bool,
+    /// Where checking started, for a session that checks the second part of a file.
+    part_start: Option<part::Start>,
+    /// A row had another number of fields than the header (how such rows are reported
+    /// depends on the rows before them).
+    irregular: bool,
 }
 
 /// A reference looked up in a file already read: its key, and its entry's position.
@@ -194,6 +205,8 @@ pub struct Session {
     cells: Vec<Option<&'static str>>,
     /// A finished file's reader, reset and reused for the next file.
     spare_reader: Option<RecordReader>,
+    /// For a session made by `fork`: the overview as it was then.
+    fork_base: Option<Box<OverviewBuilder>>,
 }
 
 impl Default for Session {
@@ -233,6 +246,7 @@ impl Session {
             texts: Vec::new(),
             cells: Vec::new(),
             spare_reader: None,
+            fork_base: None,
         }
     }
 
@@ -370,6 +384,9 @@ impl Session {
             batch_keys: Vec::new(),
             batch_row: None,
             hits: Vec::new(),
+            checking: true,
+            part_start: None,
+            irregular: false,
             misaligned: 0,
             sourced_id_valid: None,
             plan: None,
@@ -685,6 +702,9 @@ impl Session {
     }
 
     fn on_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
+        if !file.checking && file.header_seen {
+            return; // read only: the session checking this part of the file reports it
+        }
         match event {
             Event::Record(record) if file.header_seen && !file.skip && !self.unoptimised => {
                 file.batch.push(&record);
@@ -1084,6 +1104,7 @@ impl Session {
             sink.push(d);
         }
         if record.len() != width && width > 0 {
+            file.irregular = true;
             // Excel's tail: extra empty fields after the last column (or a header that ends in
             // empty names) shift nothing, so the row is still checked; reported once per file.
             let min = file.plan.as_ref().map_or(width, |p| p.named_width);

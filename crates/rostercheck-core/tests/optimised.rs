@@ -13,7 +13,9 @@
 mod common;
 
 use common::*;
-use rostercheck_core::{validate_in_memory_with, Report, Session};
+use rostercheck_core::{
+    validate_in_memory_in_parts, validate_in_memory_with, Parts, Report, Session,
+};
 use rostercheck_gen::{generate_in_memory, GenOptions, Mode, Version};
 
 /// A small deterministic generator (no dependency needed for this).
@@ -194,4 +196,97 @@ fn a_file_of_one_repeated_row_is_settled_on_the_way() {
     let fast = report(Session::new(), &pkg, 65536, 3);
     assert_eq!(fast.total(Some("users.csv"), "OR401"), 210_000);
     assert_eq!(fast.total(Some("users.csv"), "OR603"), 210_000);
+}
+
+/// Checks `pkg` with every file split in two parts at several places, and compares with the
+/// reference; returns how often the parts were merged and refused.
+fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
+    let mut total = Parts::default();
+    for cap in [0, 3] {
+        let reference = report(Session::unoptimised(), pkg, 4096, cap);
+        for &chunk in chunks {
+            for fraction in [0.0, 0.3, 0.5, 0.9] {
+                let mut split = Report::new(cap);
+                let parts = validate_in_memory_in_parts(
+                    Session::new(),
+                    pkg,
+                    chunk,
+                    fraction,
+                    0,
+                    &mut split,
+                );
+                total.merged += parts.merged;
+                total.refused += parts.refused;
+                assert_eq!(
+                    split.summary, reference.summary,
+                    "{what}, chunk {chunk}, cap {cap}, cut at {fraction}"
+                );
+                if split.diagnostics != reference.diagnostics {
+                    let a: Vec<String> = reference.diagnostics.iter().map(describe).collect();
+                    let b: Vec<String> = split.diagnostics.iter().map(describe).collect();
+                    let first = a
+                        .iter()
+                        .zip(&b)
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(a.len().min(b.len()));
+                    panic!(
+                        "{what}, chunk {chunk}, cap {cap}, cut at {fraction}: findings differ from finding {first}\nreference: {:?}\nin parts: {:?}",
+                        a.get(first..first + 3),
+                        b.get(first..first + 3)
+                    );
+                }
+                assert_eq!(
+                    format!("{:?}", split.package),
+                    format!("{:?}", reference.package),
+                    "{what}: package info"
+                );
+            }
+        }
+    }
+    total
+}
+
+#[test]
+fn a_valid_package_checked_in_two_parts_merges_every_file() {
+    for version in [Version::V1_1, Version::V1_2] {
+        let pkg = generated(version, Mode::Bulk, 300, 7);
+        let parts = compare_in_parts(&pkg, &[4096], &format!("{version:?} valid"));
+        assert_eq!(parts.refused, 0, "{parts:?}");
+        assert!(parts.merged > 20, "{parts:?}");
+    }
+}
+
+#[test]
+fn damaged_packages_checked_in_two_parts_give_the_same_report() {
+    let mut merged = 0;
+    for (i, version) in [Version::V1_1, Version::V1_2].into_iter().enumerate() {
+        for seed in 1..=6u64 {
+            let mode = if seed == 3 { Mode::Delta } else { Mode::Bulk };
+            let mut pkg = generated(version, mode, 40 + seed * 30, seed + i as u64);
+            damage(&mut pkg, seed * 31 + i as u64, 12);
+            if seed % 2 == 0 {
+                blank_lines(&mut pkg);
+            }
+            merged +=
+                compare_in_parts(&pkg, &[7, 4096, 0], &format!("{version:?} seed {seed}")).merged;
+        }
+    }
+    // Some parts cannot be merged (a damaged row at the cut, an id in both parts); most can.
+    assert!(merged > 100, "{merged}");
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 6_000, 11);
+    damage(&mut pkg, 99, 400);
+    compare_in_parts(&pkg, &[65536], "6,000 students");
+}
+
+/// Empty lines at a fifth and at seven tenths of every file (one before and one after most
+/// cuts).
+fn blank_lines(pkg: &mut Package) {
+    for (_, bytes) in pkg.iter_mut() {
+        for fraction in [0.7, 0.2] {
+            let at = (bytes.len() as f64 * fraction) as usize;
+            if let Some(n) = bytes[at..].iter().position(|b| *b == b'\n') {
+                bytes.insert(at + n + 1, b'\n');
+            }
+        }
+    }
 }

@@ -427,6 +427,24 @@ impl RecordReader {
         true
     }
 
+    /// The line the next record starts on, when the input so far ended between two records
+    /// (None inside a record, e.g. in a quoted field that spans lines).
+    pub fn boundary_line(&self) -> Option<u64> {
+        (self.in_prefix && self.out_len == 0 && self.ends_len == 0 && !self.oversized && !self.done)
+            .then_some(self.line)
+    }
+
+    /// CR bytes and CRLF pairs seen so far (see [`RecordReader::lone_crs`]).
+    pub fn line_ends(&self) -> (u64, u64) {
+        (self.crs, self.crlf)
+    }
+
+    /// Counts line ends read by another reader for the rest of the file.
+    pub fn add_line_ends(&mut self, crs: u64, crlf: u64) {
+        self.crs += crs;
+        self.crlf += crlf;
+    }
+
     /// Line breaks that were a CR alone (old Mac line endings), as far as the input has been read.
     pub fn lone_crs(&self) -> u64 {
         self.crs - self.crlf

@@ -1,0 +1,294 @@
+//! Checking one file in two parts at once (two threads, or two workers): a session made by
+//! [`Session::fork`] before the file reads its first part without checking it, checks the
+//! rest, and hands the result over as a [`Part`]; the first session checks the first part and
+//! then [`Session::absorb`]s the second. The findings are exactly those of one session reading
+//! the whole file: what the merge cannot reproduce exactly makes `absorb` refuse, and the
+//! caller then feeds the rest of the file to the first session itself.
+
+use std::collections::BTreeMap;
+
+use super::{BlankLines, FileState, ModeMismatch, Session, MISALIGNED_IDS};
+use crate::diagnostic::Sink;
+use crate::index::{Groups, IdLog};
+use crate::manifest::Mode;
+use crate::overview::OverviewBuilder;
+use crate::report::Report;
+use crate::spec::{FileKind, Version};
+
+/// Where the forked session started checking.
+pub(super) struct Start {
+    /// The line the first checked record starts on; None when reading stopped inside a
+    /// record (the part cannot be merged).
+    line: Option<u64>,
+    crs: u64,
+    crlf: u64,
+    bytes: u64,
+    header_seen: bool,
+}
+
+/// The second part of a file, checked by a forked session (see the module docs).
+pub struct Part {
+    kind: FileKind,
+    start: Option<Start>,
+    rows: u64,
+    bytes: u64,
+    crs: u64,
+    crlf: u64,
+    mode: Option<Mode>,
+    blank_lines: BlankLines,
+    bulk_filled: ModeMismatch,
+    delta_missing: ModeMismatch,
+    misaligned: u64,
+    irregular: bool,
+    damaged: bool,
+    ids: IdLog,
+    usernames: IdLog,
+    emails: IdLog,
+    ready: Groups,
+    pending: Vec<Groups>,
+    empty_refs: BTreeMap<(FileKind, usize, usize, FileKind), (u64, u64)>,
+    /// The tables it looked ids up in, with the marks its rows set (users with enrollments,
+    /// classes with teachers, roles).
+    looked_up: Vec<(FileKind, IdLog)>,
+    overview: OverviewBuilder,
+    overview_base: OverviewBuilder,
+    findings: Report,
+}
+
+/// Files whose rows touch nothing but their own ids, the tables they look ids up in, the
+/// overview and their reference groups; the others are small (orgs and sessions build trees,
+/// classes their schools) and read by one session.
+fn splittable(kind: FileKind) -> bool {
+    !matches!(
+        kind,
+        FileKind::Manifest | FileKind::Orgs | FileKind::AcademicSessions | FileKind::Classes
+    )
+}
+
+impl Session {
+    /// A session to check the second part of the file `index` (as given to
+    /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file:
+    /// give it `begin_file(index)`, `set_checking(false)`, the file's bytes up to a line
+    /// break, `set_checking(true)`, the rest, then [`Session::take_part`]. None when this
+    /// file or session cannot be split.
+    pub fn fork(&self, index: usize) -> Option<Session> {
+        let kind = self.entries.get(index)?.kind?;
+        if self.unoptimised || self.current.is_some() || !splittable(kind) {
+            return None;
+        }
+        // The tables its rows may look ids up in (either version: users.csv may settle it).
+        let mut kinds: Vec<FileKind> = [Version::V1_1, Version::V1_2]
+            .iter()
+            .filter_map(|v| v.spec().file(kind))
+            .flat_map(|f| f.columns.iter().filter_map(|c| c.reference))
+            .filter(|k| *k != kind)
+            .collect();
+        kinds.sort_by_key(|k| *k as usize);
+        kinds.dedup();
+        Some(Session {
+            entries: self.entries.clone(),
+            files: self.files.clone(),
+            present: self.present.clone(),
+            manifest: self.manifest.clone(),
+            has_manifest: self.has_manifest,
+            version: self.version,
+            version_source: self.version_source,
+            version_settled: self.version_settled,
+            done: self.done.clone(),
+            unreadable: self.unreadable.clone(),
+            empty: self.empty.clone(),
+            damaged: self.damaged.clone(),
+            index: self.index.fork(&kinds),
+            overview: self.overview.clone(),
+            fork_base: Some(Box::new(self.overview.clone())),
+            ..Session::new()
+        })
+    }
+
+    /// Turns the checking of rows off (they are still read, to know where lines start) or on.
+    pub fn set_checking(&mut self, on: bool) {
+        let Some(file) = self.current.as_mut() else {
+            return;
+        };
+        if on && !file.checking {
+            let reader = file.reader.as_ref();
+            let (crs, crlf) = reader.map_or((0, 0), |r| r.line_ends());
+            file.part_start = Some(Start {
+                line: reader.and_then(|r| r.boundary_line()),
+                crs,
+                crlf,
+                bytes: self.files.get(file.info).map_or(0, |f| f.bytes),
+                header_seen: file.header_seen,
+            });
+        }
+        file.checking = on;
+    }
+
+    /// Ends a forked session's file (its last record, its last rows) and hands its part over.
+    /// `findings` is what its checking fed to (a report with the first session's cap).
+    pub fn take_part(mut self, mut findings: Report) -> Option<Part> {
+        let mut file = self.current.take()?;
+        let (mut crs, mut crlf) = (0, 0);
+        if let Some(mut reader) = file.reader.take() {
+            if file.sniffed && !file.skip {
+                reader.finish(&mut |event| self.on_event(&mut file, event, &mut findings));
+                self.flush_rows(&mut file, &mut findings);
+            }
+            (crs, crlf) = reader.line_ends();
+        }
+        let start = file.part_start.take();
+        let info = self.files.get(file.info)?;
+        let (rows, bytes) = (info.rows, info.bytes);
+        let kind = file.kind;
+        let looked_up = (0..FileKind::ALL.len())
+            .filter_map(|i| {
+                let k = *FileKind::ALL.get(i)?;
+                (k != kind && !self.index.table(k).entries().is_empty())
+                    .then(|| (k, self.index.take(k)))
+            })
+            .collect();
+        Some(Part {
+            kind,
+            rows,
+            bytes: bytes - start.as_ref().map_or(bytes, |s| s.bytes),
+            crs: crs - start.as_ref().map_or(crs, |s| s.crs),
+            crlf: crlf - start.as_ref().map_or(crlf, |s| s.crlf),
+            start,
+            mode: file.mode,
+            blank_lines: std::mem::take(&mut file.blank_lines),
+            bulk_filled: std::mem::take(&mut file.bulk_filled),
+            delta_missing: std::mem::take(&mut file.delta_missing),
+            misaligned: file.misaligned,
+            irregular: file.irregular,
+            damaged: self.damaged.get(kind as usize).copied().unwrap_or(true),
+            ids: self.index.take(kind),
+            usernames: std::mem::replace(&mut self.usernames, IdLog::new(false)),
+            emails: std::mem::replace(&mut self.emails, IdLog::new(false)),
+            ready: std::mem::take(&mut self.ready),
+            pending: std::mem::take(&mut self.pending),
+            empty_refs: std::mem::take(&mut self.empty_refs),
+            looked_up,
+            overview: std::mem::take(&mut self.overview),
+            overview_base: self.fork_base.take().map(|b| *b).unwrap_or_default(),
+            findings,
+        })
+    }
+
+    /// Takes in the second part of the current file, whose first part this session has been
+    /// fed (up to the line break where the part starts). Its findings go to `sink` in order.
+    /// False when the merge could not give exactly the findings of reading the whole file:
+    /// then nothing was taken in, and the caller feeds the rest of the file instead.
+    pub fn absorb(&mut self, mut part: Part, sink: &mut dyn Sink) -> bool {
+        let Some(mut file) = self.current.take() else {
+            return false;
+        };
+        // The rows of the first part come first.
+        self.flush_rows(&mut file, sink);
+        let ok = self.can_absorb(&file, &mut part);
+        if ok {
+            self.merge(&mut file, part, sink);
+        }
+        self.current = Some(file);
+        ok
+    }
+
+    fn can_absorb(&mut self, file: &FileState, part: &mut Part) -> bool {
+        let Some(start) = &part.start else {
+            return false;
+        };
+        let here = file.reader.as_ref().and_then(|r| r.boundary_line());
+        let kind = file.kind as usize;
+        let groups_fit = self.ready.can_absorb(&part.ready)
+            && self.pending.len() == part.pending.len()
+            && self
+                .pending
+                .iter()
+                .zip(&part.pending)
+                .all(|(a, b)| a.can_absorb(b));
+        let mut mine = self.index.take(file.kind);
+        let ids_fit = mine.can_absorb(&mut part.ids);
+        self.index.replace(file.kind, mine);
+        let users_fit = file.kind != FileKind::Users
+            || (self.usernames.can_absorb(&mut part.usernames)
+                && self.emails.can_absorb(&mut part.emails));
+        part.kind == file.kind
+            && file.sniffed
+            && !file.skip
+            && file.header_seen
+            && start.header_seen
+            && start.line.is_some()
+            && here == start.line
+            && !part.irregular
+            && (file.mode.is_none() || file.mode == part.mode)
+            && file.misaligned + part.misaligned <= MISALIGNED_IDS
+            && self.damaged.get(kind).is_some()
+            && groups_fit
+            && ids_fit
+            && users_fit
+            && self
+                .overview
+                .clone()
+                .absorb(&part.overview, &part.overview_base)
+    }
+
+    fn merge(&mut self, file: &mut FileState, part: Part, sink: &mut dyn Sink) {
+        part.findings.replay(sink);
+        if let Some(reader) = file.reader.as_mut() {
+            reader.add_line_ends(part.crs, part.crlf);
+        }
+        if let Some(info) = self.files.get_mut(file.info) {
+            info.rows += part.rows;
+            info.bytes += part.bytes;
+        }
+        if file.mode.is_none() {
+            file.mode = part.mode;
+        }
+        for line in part.blank_lines.lines {
+            if file.blank_lines.lines.len() < 5 {
+                file.blank_lines.lines.push(line);
+            }
+        }
+        file.blank_lines.count += part.blank_lines.count;
+        for (mine, theirs) in [
+            (&mut file.bulk_filled, part.bulk_filled),
+            (&mut file.delta_missing, part.delta_missing),
+        ] {
+            if theirs.count == 0 {
+                continue;
+            }
+            if mine.count == 0 {
+                mine.column = theirs.column;
+                mine.position = theirs.position;
+                mine.value = theirs.value;
+            }
+            mine.count += theirs.count;
+            for line in theirs.lines {
+                if mine.lines.len() < 5 {
+                    mine.lines.push(line);
+                }
+            }
+        }
+        file.misaligned += part.misaligned;
+        if let Some(d) = self.damaged.get_mut(file.kind as usize) {
+            *d |= part.damaged;
+        }
+        self.index.table_mut(file.kind).absorb(part.ids);
+        if file.kind == FileKind::Users {
+            self.usernames.absorb(part.usernames);
+            self.emails.absorb(part.emails);
+        }
+        self.ready.absorb(part.ready);
+        for (mine, theirs) in self.pending.iter_mut().zip(part.pending) {
+            mine.absorb(theirs);
+        }
+        for (key, (count, line)) in part.empty_refs {
+            let e = self.empty_refs.entry(key).or_insert((0, line));
+            e.0 += count;
+            e.1 = e.1.min(line);
+        }
+        for (kind, table) in &part.looked_up {
+            self.index.table_mut(*kind).merge_marks(table);
+        }
+        self.overview.absorb(&part.overview, &part.overview_base);
+    }
+}
