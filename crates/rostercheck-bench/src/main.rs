@@ -129,6 +129,8 @@ fn check(path: &Path, chunk: usize) -> Result<Fields, String> {
     );
     fields.insert("ids".into(), ids.into());
     fields.insert("idBytes".into(), id_bytes.into());
+    // Files checked in two parts on two threads (see `Session::fork`).
+    fields.insert("filesInTwoParts".into(), session.parts_absorbed().into());
     let s = &report.summary;
     fields.insert("findings".into(), (s.errors + s.warnings + s.infos).into());
     Ok(fields)

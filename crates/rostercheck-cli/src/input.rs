@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
+use rostercheck_core::session::Part;
 use rostercheck_core::{Report, Session};
 
 /// Limits on what a zip may make us read.
@@ -134,8 +135,20 @@ pub fn check_with(
     chunk_size: usize,
     report: &mut Report,
 ) -> Result<Session, String> {
+    check_with_split_from(session, paths, chunk_size, SPLIT_FROM, report)
+}
+
+/// [`check_with`], checking loose files of at least `split_from` bytes in two parts on two
+/// threads (tests use 0 and `u64::MAX` to compare).
+pub fn check_with_split_from(
+    session: Session,
+    paths: &[PathBuf],
+    chunk_size: usize,
+    split_from: u64,
+    report: &mut Report,
+) -> Result<Session, String> {
     let package = collect(paths)?;
-    run(session, package, chunk_size, report)
+    run(session, package, chunk_size, split_from, report)
 }
 
 /// Validates a zip held in memory (used by tests and the fuzzer).
@@ -147,7 +160,7 @@ pub fn check_zip_bytes(bytes: &[u8], chunk_size: usize, report: &mut Report) -> 
     };
     let archive = open_zip(std::io::Cursor::new(bytes), "the zip")?;
     add_zip(&mut package, archive, "the zip")?;
-    run(Session::new(), package, chunk_size, report).map(|_| ())
+    run(Session::new(), package, chunk_size, SPLIT_FROM, report).map(|_| ())
 }
 
 /// What the reading thread hands to the checking thread, in package order.
@@ -168,22 +181,142 @@ const BLOCK: usize = 1 << 20;
 /// Blocks read ahead of the checks (memory stays bounded by a few blocks).
 const BLOCKS_AHEAD: usize = 4;
 
+/// Loose files from this size up are checked in two parts, on two threads (`Session::fork`).
+const SPLIT_FROM: u64 = 32 << 20;
+
+/// Where a large file is cut in two: after the first line break past its middle.
+struct Cut {
+    path: PathBuf,
+    at: u64,
+    size: u64,
+}
+
+fn cut_of(path: &Path, split_from: u64) -> Option<Cut> {
+    let mut file = File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    if size < split_from.max(1) {
+        return None;
+    }
+    let middle = size / 2;
+    file.seek(std::io::SeekFrom::Start(middle)).ok()?;
+    let mut window = vec![0u8; 1 << 20];
+    let n = read_full(&mut file, &mut window).ok()?;
+    let line_break = window.get(..n)?.iter().position(|b| *b == b'\n')?;
+    Some(Cut {
+        path: path.to_path_buf(),
+        at: middle + line_break as u64 + 1,
+        size,
+    })
+}
+
+/// Reads until `buffer` is full or the input ends; returns the bytes read.
+fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Feeds `reader` to `feed` in `chunk_size` pieces, read a block at a time.
+fn feed_all(
+    mut reader: impl Read,
+    chunk_size: usize,
+    feed: &mut dyn FnMut(&[u8]),
+) -> std::io::Result<()> {
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let n = read_full(&mut reader, &mut block)?;
+        for chunk in block[..n].chunks(chunk_size) {
+            feed(chunk);
+        }
+        if n < block.len() {
+            return Ok(());
+        }
+    }
+}
+
+/// The second part of a large file, checked by a forked session on its own thread: it reads
+/// the first part without checking it (to know where lines start), then checks the rest.
+fn check_second_part(
+    mut fork: Session,
+    index: usize,
+    cut: &Cut,
+    max_per_rule: usize,
+    chunk_size: usize,
+) -> Option<Part> {
+    let mut file = File::open(&cut.path).ok()?;
+    fork.begin_file(index);
+    fork.size_hint(cut.size.saturating_sub(cut.at));
+    fork.set_checking(false);
+    let mut first_part = Report::new(0);
+    feed_all((&mut file).take(cut.at), chunk_size, &mut |c| {
+        fork.feed(c, &mut first_part)
+    })
+    .ok()?;
+    fork.set_checking(true);
+    let mut findings = Report::new(max_per_rule);
+    feed_all(file, chunk_size, &mut |c| fork.feed(c, &mut findings)).ok()?;
+    fork.take_part(findings)
+}
+
+/// Feeds the file from `cut.at` on: the second part, when it could not be checked apart.
+fn feed_second_part(
+    session: &mut Session,
+    cut: &Cut,
+    chunk_size: usize,
+    report: &mut Report,
+) -> Result<(), String> {
+    let mut file =
+        File::open(&cut.path).map_err(|e| format!("cannot open {}: {e}", cut.path.display()))?;
+    file.seek(std::io::SeekFrom::Start(cut.at))
+        .map_err(|e| e.to_string())?;
+    feed_all(file, chunk_size, &mut |c| session.feed(c, report)).map_err(|e| e.to_string())
+}
+
 fn run<R: Read + Seek + Send>(
     mut session: Session,
     package: Package<R>,
     chunk_size: usize,
+    split_from: u64,
     report: &mut Report,
 ) -> Result<Session, String> {
     let order = session.plan(&package.names, report);
     let chunk_size = chunk_size.max(1);
+    // Large loose files are checked in two parts at once: this thread reads the first part,
+    // another the second (see `Session::fork`).
+    let cuts: std::collections::HashMap<usize, Cut> = order
+        .iter()
+        .filter(|i| session.splits(**i))
+        .filter_map(|&i| match package.sources.get(i) {
+            Some(Source::Disk(path)) => cut_of(path, split_from).map(|c| (i, c)),
+            _ => None,
+        })
+        .collect();
+    let first_parts: std::collections::HashMap<usize, u64> =
+        cuts.iter().map(|(i, c)| (*i, c.at)).collect();
+    let max_per_rule = report.max_per_rule();
     // One thread reads (and inflates zip entries) while this one checks: the two overlap.
     let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
     let (spare_blocks, returned) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        scope.spawn(move || read_package(package, order, &pieces, &returned));
+        scope.spawn(move || read_package(package, order, &first_parts, &pieces, &returned));
+        let mut current: Option<usize> = None;
+        let mut second = None;
         for piece in received {
             match piece {
                 Piece::Begin { index, size } => {
+                    current = Some(index);
+                    if let (Some(cut), Some(fork)) = (cuts.get(&index), session.fork(index)) {
+                        second = Some(scope.spawn(move || {
+                            check_second_part(fork, index, cut, max_per_rule, chunk_size)
+                        }));
+                    }
                     session.begin_file(index);
                     if let Some(size) = size {
                         session.size_hint(size);
@@ -196,8 +329,25 @@ fn run<R: Read + Seek + Send>(
                     // The reader may be gone already: then the block is simply dropped.
                     let _ = spare_blocks.send(block);
                 }
-                Piece::End(Ok(())) => session.end_file(report),
-                Piece::End(Err(reason)) => session.fail_file(&reason, report),
+                Piece::End(Ok(())) => {
+                    let cut = current.and_then(|i| cuts.get(&i));
+                    let part = second.take().and_then(|h| h.join().ok().flatten());
+                    let absorbed = part.is_some_and(|part| session.absorb(part, report));
+                    let rest = match cut {
+                        Some(cut) if !absorbed => {
+                            feed_second_part(&mut session, cut, chunk_size, report)
+                        }
+                        _ => Ok(()),
+                    };
+                    match rest {
+                        Ok(()) => session.end_file(report),
+                        Err(reason) => session.fail_file(&reason, report),
+                    }
+                }
+                Piece::End(Err(reason)) => {
+                    drop(second.take().map(|h| h.join()));
+                    session.fail_file(&reason, report);
+                }
                 Piece::Fatal(reason) => return Err(reason),
             }
         }
@@ -213,6 +363,7 @@ fn run<R: Read + Seek + Send>(
 fn read_package<R: Read + Seek>(
     mut package: Package<R>,
     order: Vec<usize>,
+    first_parts: &std::collections::HashMap<usize, u64>,
     pieces: &std::sync::mpsc::SyncSender<Piece>,
     spare: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
@@ -233,7 +384,10 @@ fn read_package<R: Read + Seek>(
                 if !send(Piece::Begin { index: i, size }) {
                     return;
                 }
-                stream(file, u64::MAX, &mut next_block, &mut send).map_err(|e| e.to_string())
+                // A file checked in two parts: the other part is read by its own thread.
+                let first_part = first_parts.get(&i).copied().unwrap_or(u64::MAX);
+                stream(file.take(first_part), u64::MAX, &mut next_block, &mut send)
+                    .map_err(|e| e.to_string())
             }
             Source::ZipEntry { archive, index } => {
                 let entry = package.archives[*archive].by_index(*index);

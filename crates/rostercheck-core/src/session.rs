@@ -207,6 +207,8 @@ pub struct Session {
     spare_reader: Option<RecordReader>,
     /// For a session made by `fork`: the overview as it was then.
     fork_base: Option<Box<OverviewBuilder>>,
+    /// Files whose second part was checked by a forked session and absorbed.
+    parts_absorbed: usize,
 }
 
 impl Default for Session {
@@ -247,6 +249,7 @@ impl Session {
             cells: Vec::new(),
             spare_reader: None,
             fork_base: None,
+            parts_absorbed: 0,
         }
     }
 

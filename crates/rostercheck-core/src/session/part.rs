@@ -66,6 +66,21 @@ fn splittable(kind: FileKind) -> bool {
 }
 
 impl Session {
+    /// Files whose second part was checked apart and absorbed (the others were read whole).
+    pub fn parts_absorbed(&self) -> usize {
+        self.parts_absorbed
+    }
+
+    /// Whether the file `index` can be checked in two parts (see [`Session::fork`]).
+    pub fn splits(&self, index: usize) -> bool {
+        !self.unoptimised
+            && self
+                .entries
+                .get(index)
+                .and_then(|e| e.kind)
+                .is_some_and(splittable)
+    }
+
     /// A session to check the second part of the file `index` (as given to
     /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file:
     /// give it `begin_file(index)`, `set_checking(false)`, the file's bytes up to a line
@@ -73,7 +88,7 @@ impl Session {
     /// file or session cannot be split.
     pub fn fork(&self, index: usize) -> Option<Session> {
         let kind = self.entries.get(index)?.kind?;
-        if self.unoptimised || self.current.is_some() || !splittable(kind) {
+        if self.current.is_some() || !self.splits(index) {
             return None;
         }
         // The tables its rows may look ids up in (either version: users.csv may settle it).
@@ -187,6 +202,7 @@ impl Session {
         let ok = self.can_absorb(&file, &mut part);
         if ok {
             self.merge(&mut file, part, sink);
+            self.parts_absorbed += 1;
         }
         self.current = Some(file);
         ok

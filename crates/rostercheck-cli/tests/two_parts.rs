@@ -1,0 +1,109 @@
+//! Large files are checked in two parts on two threads (`Session::fork`); the report is the
+//! one a single thread gives, whether the parts are merged or the second is read again.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // test code
+
+use std::path::{Path, PathBuf};
+
+use rostercheck_cli::input;
+use rostercheck_core::{Report, Session};
+use rostercheck_gen::{generate_in_memory, GenOptions, Mode, Version};
+
+/// A generated package with defects on both sides of every file's middle, written to a
+/// fresh folder.
+fn package(name: &str, defects: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "rostercheck-two-parts-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = generate_in_memory(&GenOptions {
+        version: Version::V1_2,
+        mode: Mode::Bulk,
+        students: 1_500,
+        seed: 4,
+        crlf: false,
+        uuid_ids: false,
+    })
+    .unwrap();
+    for (file, bytes) in files {
+        let mut lines: Vec<String> = String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let n = lines.len();
+        if defects && n > 20 {
+            // A bad value early and late, a reference to nothing late, a blank line late.
+            for at in [n / 4, n * 3 / 4] {
+                let mut fields: Vec<String> = lines[at].split(',').map(str::to_owned).collect();
+                fields[1] = "retired".to_owned();
+                lines[at] = fields.join(",");
+            }
+            let mut fields: Vec<String> = lines[n * 2 / 3].split(',').map(str::to_owned).collect();
+            if let Some(last) = fields.iter_mut().rev().find(|f| f.contains('-')) {
+                *last = "nobody-0001".to_owned();
+            }
+            lines[n * 2 / 3] = fields.join(",");
+            lines.insert(n * 4 / 5, String::new());
+            if file == "enrollments.csv" {
+                // An id in both parts: the parts cannot be merged, the second is read again.
+                let early = lines[2].clone();
+                lines.insert(n - 2, early);
+            }
+            if file == "users.csv" {
+                // Extra fields in the second part: read again too.
+                lines[n - 3].push_str(",x");
+            }
+        }
+        std::fs::write(dir.join(file), lines.join("\n") + "\n").unwrap();
+    }
+    dir
+}
+
+fn check(dir: &Path, chunk: usize, split_from: u64) -> (Report, usize) {
+    let mut report = Report::new(3);
+    let session = input::check_with_split_from(
+        Session::new(),
+        &[dir.to_path_buf()],
+        chunk,
+        split_from,
+        &mut report,
+    )
+    .unwrap();
+    (report, session.parts_absorbed())
+}
+
+#[test]
+fn files_checked_in_two_parts_give_the_report_of_one_thread() {
+    for (name, defects) in [("clean", false), ("defects", true)] {
+        let dir = package(name, defects);
+        let (whole, none) = check(&dir, 65536, u64::MAX);
+        assert_eq!(none, 0);
+        assert!(defects == whole.has_errors(), "{name}: {:?}", whole.summary);
+        for chunk in [4096, 65536] {
+            let (split, absorbed) = check(&dir, chunk, 0);
+            assert_eq!(split.summary, whole.summary, "{name}, chunk {chunk}");
+            assert_eq!(
+                split.diagnostics, whole.diagnostics,
+                "{name}, chunk {chunk}"
+            );
+            assert_eq!(
+                format!("{:?}", split.package),
+                format!("{:?}", whole.package),
+                "{name}"
+            );
+            // users, roles, enrollments, demographics and courses can be split; with defects
+            // users and enrollments are read again.
+            let expected = if defects { 3 } else { 5 };
+            assert_eq!(absorbed, expected, "{name}, chunk {chunk}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
