@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
+use rostercheck_core::csv::LineBreaks;
 use rostercheck_core::session::Part;
 use rostercheck_core::{Report, Session};
 
@@ -241,8 +242,11 @@ fn feed_all(
     }
 }
 
+/// Bytes read at the start of a file split in two, for its header.
+const HEAD: usize = 64 * 1024;
+
 /// The second part of a large file, checked by a forked session on its own thread: it reads
-/// the first part without checking it (to know where lines start), then checks the rest.
+/// the header, counts the lines of the first part (to number its own), then checks the rest.
 fn check_second_part(
     mut fork: Session,
     index: usize,
@@ -254,11 +258,25 @@ fn check_second_part(
     fork.begin_file(index);
     fork.size_hint(cut.size.saturating_sub(cut.at));
     fork.set_checking(false);
-    let mut first_part = Report::new(0);
-    feed_all((&mut file).take(cut.at), chunk_size, &mut |c| {
-        fork.feed(c, &mut first_part)
-    })
-    .ok()?;
+    // The first lines (the header) are read; the lines up to the cut are only counted.
+    let mut head = vec![0u8; HEAD.min(usize::try_from(cut.at).ok()?)];
+    let n = read_full(&mut file, &mut head).ok()?;
+    let head_end = head.get(..n)?.iter().rposition(|b| *b == b'\n')? + 1;
+    for chunk in head.get(..head_end)?.chunks(chunk_size) {
+        fork.feed(chunk, &mut Report::new(0));
+    }
+    let mut skipped = LineBreaks::default();
+    skipped.feed(head.get(head_end..n)?);
+    let mut block = vec![0u8; BLOCK];
+    let mut rest = (&mut file).take(cut.at - n as u64);
+    loop {
+        let n = read_full(&mut rest, &mut block).ok()?;
+        skipped.feed(block.get(..n)?);
+        if n < block.len() {
+            break;
+        }
+    }
+    fork.jump_to_line(fork.boundary_line()? + skipped.count);
     fork.set_checking(true);
     let mut findings = Report::new(max_per_rule);
     feed_all(file, chunk_size, &mut |c| fork.feed(c, &mut findings)).ok()?;
@@ -331,6 +349,10 @@ fn run<R: Read + Seek + Send>(
                 }
                 Piece::End(Ok(())) => {
                     let cut = current.and_then(|i| cuts.get(&i));
+                    if second.is_some() {
+                        // While the other thread may still be at work.
+                        session.end_first_part(report);
+                    }
                     let part = second.take().and_then(|h| h.join().ok().flatten());
                     let absorbed = part.is_some_and(|part| session.absorb(part, report));
                     let rest = match cut {

@@ -229,17 +229,6 @@ impl IdLog {
         self.unfiltered.clear();
     }
 
-    /// Whether the filter may hold `key` (it is not inserted).
-    fn filter_may_hold(&self, key: u64) -> bool {
-        let words = (self.filter.len() as u64).min(u64::from(u32::MAX));
-        let word = (((key >> 32) * words) >> 32) as usize;
-        let mask = (1u64 << (key & 63))
-            | (1u64 << ((key >> 6) & 63))
-            | (1u64 << ((key >> 12) & 63))
-            | (1u64 << ((key >> 18) & 63));
-        self.filter.get(word).is_some_and(|w| *w & mask == mask)
-    }
-
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
     /// memory access). Returns true when the key was certainly new.
     fn filter_insert(&mut self, key: u64) -> bool {
@@ -456,21 +445,52 @@ impl IdLog {
         {
             return false;
         }
-        // The filter holds every key of this log: only the keys it may hold are looked for.
-        let maybe: hashbrown::HashSet<u64> = other
-            .log
-            .iter()
-            .map(|e| e.key)
-            .filter(|k| self.filter_may_hold(*k))
-            .collect();
-        maybe.is_empty() || !self.log.iter().any(|e| maybe.contains(&e.key))
+        // Both logs sorted (the other part's by its own thread, see `sort_log`): a value in
+        // both would be neighbours in a walk through the two.
+        self.sort_log();
+        other.sort_log();
+        let (mut a, mut b) = (self.log.iter().peekable(), other.log.iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            match x.key.cmp(&y.key) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => return false,
+            };
+        }
+        true
     }
 
-    /// Appends `other`'s part of the file (after [`IdLog::can_absorb`]).
-    pub fn absorb(&mut self, mut other: IdLog) {
+    /// Sorts the values added so far, as the end of the file will (a second part's log is
+    /// sorted by its own thread, then merged in order by [`IdLog::absorb`]).
+    pub fn sort_log(&mut self) {
         self.run_filter();
-        other.run_filter();
-        self.log.append(&mut other.log);
+        sort_entries(&mut self.log);
+    }
+
+    /// Merges `other`'s part of the file in (after [`IdLog::can_absorb`], which sorted both
+    /// logs and found no value in both): the merged log is sorted, so the end of the file
+    /// only checks its order. Merged from the back, in place: no second copy of the ids.
+    pub fn absorb(&mut self, mut other: IdLog) {
+        self.sort_log();
+        other.sort_log();
+        let (a, b) = (self.log.len(), other.log.len());
+        self.log.resize(a + b, Entry::default());
+        let (mut i, mut j) = (a, b);
+        for k in (0..a + b).rev() {
+            let take_a = j == 0
+                || (i > 0
+                    && self.log.get(i - 1).map(|e| e.key) > other.log.get(j - 1).map(|e| e.key));
+            let next = if take_a {
+                i -= 1;
+                self.log.get(i).copied()
+            } else {
+                j -= 1;
+                other.log.get(j).copied()
+            };
+            if let (Some(e), Some(slot)) = (next, self.log.get_mut(k)) {
+                *slot = e;
+            }
+        }
         self.candidates.append(&mut other.candidates);
         self.flagged += other.flagged;
     }

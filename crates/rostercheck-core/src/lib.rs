@@ -111,7 +111,13 @@ pub fn validate_in_memory_in_parts(
             fork.begin_file(i);
             fork.size_hint((bytes.len() - cut) as u64);
             fork.set_checking(false);
-            feed(&mut fork, bytes.get(..cut)?, &mut Report::new(0));
+            // The header line only; the lines up to the cut are counted, not read.
+            let head = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1).min(cut);
+            feed(&mut fork, bytes.get(..head)?, &mut Report::new(0));
+            let mut skipped = csv::LineBreaks::default();
+            skipped.feed(bytes.get(head..cut)?);
+            let line = fork.boundary_line().map(|l| l + skipped.count);
+            fork.jump_to_line(line.unwrap_or(0));
             fork.set_checking(true);
             let mut findings = Report::new(report.max_per_rule());
             feed(&mut fork, bytes.get(cut..)?, &mut findings);
@@ -122,6 +128,7 @@ pub fn validate_in_memory_in_parts(
         match second {
             Some((cut, part)) => {
                 feed(&mut session, bytes.get(..cut).unwrap_or_default(), report);
+                session.end_first_part(report);
                 if session.absorb(part, report) {
                     parts.merged += 1;
                 } else {

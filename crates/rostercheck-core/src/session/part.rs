@@ -84,8 +84,10 @@ impl Session {
     /// A session to check the second part of the file `index` (as given to
     /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file:
     /// give it `begin_file(index)`, `set_checking(false)`, the file's bytes up to a line
-    /// break, `set_checking(true)`, the rest, then [`Session::take_part`]. None when this
-    /// file or session cannot be split.
+    /// break, `set_checking(true)`, the rest, then [`Session::take_part`]. Instead of all the
+    /// bytes before the part, it may be given the first lines (the header) and then
+    /// [`Session::jump_to_line`] to where the part starts. None when this file or session
+    /// cannot be split.
     pub fn fork(&self, index: usize) -> Option<Session> {
         let kind = self.entries.get(index)?.kind?;
         if self.current.is_some() || !self.splits(index) {
@@ -120,6 +122,29 @@ impl Session {
         })
     }
 
+    /// The line the next record of the current file starts on, when its input so far ended
+    /// between two records.
+    pub fn boundary_line(&self) -> Option<u64> {
+        self.current.as_ref()?.reader.as_ref()?.boundary_line()
+    }
+
+    /// Continues the current file as if its input had reached `line`: the bytes in between
+    /// are skipped (counted with [`crate::csv::LineBreaks`]). False when not between records;
+    /// a part started there cannot be merged.
+    pub fn jump_to_line(&mut self, line: u64) -> bool {
+        let jumped = self
+            .current
+            .as_mut()
+            .and_then(|f| f.reader.as_mut())
+            .is_some_and(|r| r.jump_to_line(line));
+        if !jumped {
+            if let Some(file) = self.current.as_mut() {
+                file.irregular = true; // refused by `absorb`
+            }
+        }
+        jumped
+    }
+
     /// Turns the checking of rows off (they are still read, to know where lines start) or on.
     pub fn set_checking(&mut self, on: bool) {
         let Some(file) = self.current.as_mut() else {
@@ -150,6 +175,14 @@ impl Session {
                 self.flush_rows(&mut file, &mut findings);
             }
             (crs, crlf) = reader.line_ends();
+        }
+        // Sorted here, on this part's thread: the first session then only merges.
+        for log in [
+            self.index.table_mut(file.kind),
+            &mut self.usernames,
+            &mut self.emails,
+        ] {
+            log.sort_log();
         }
         let start = file.part_start.take();
         let info = self.files.get(file.info)?;
@@ -187,6 +220,22 @@ impl Session {
             overview_base: self.fork_base.take().map(|b| *b).unwrap_or_default(),
             findings,
         })
+    }
+
+    /// Optional, before [`Session::absorb`]: finishes the first part's work that does not need
+    /// the second (its last rows, sorting its ids), so that it can run while the other thread
+    /// still checks the second part.
+    pub fn end_first_part(&mut self, sink: &mut dyn Sink) {
+        let Some(mut file) = self.current.take() else {
+            return;
+        };
+        self.flush_rows(&mut file, sink);
+        self.index.table_mut(file.kind).sort_log();
+        if file.kind == FileKind::Users {
+            self.usernames.sort_log();
+            self.emails.sort_log();
+        }
+        self.current = Some(file);
     }
 
     /// Takes in the second part of the current file, whose first part this session has been
