@@ -182,8 +182,9 @@ const BLOCK: usize = 1 << 20;
 /// Blocks read ahead of the checks (memory stays bounded by a few blocks).
 const BLOCKS_AHEAD: usize = 4;
 
-/// Loose files from this size up are checked in two parts, on two threads (`Session::fork`).
-const SPLIT_FROM: u64 = 32 << 20;
+/// Loose files from this size up are checked in two parts, on two threads (`Session::fork`);
+/// below it, starting the second thread costs about what it saves.
+const SPLIT_FROM: u64 = 4 << 20;
 
 /// Where a large file is cut in two: after the first line break past its middle.
 struct Cut {
