@@ -158,9 +158,18 @@ async function validate(inputs, maxPerRule) {
   let doneBytes = 0;
   let last = 0;
   let inflated = 0;
-  for (const f of planned) {
+  // A loose file's first read starts when it is opened: the next one is opened while this one
+  // is checked, so small files do not each wait for the disk.
+  const opened = new Map();
+  const openLoose = (k) => {
+    const next = planned[k] && entries[planned[k].index];
+    if (next && !next.zipEntry && !opened.has(k)) opened.set(k, next.open());
+  };
+  for (const [k, f] of planned.entries()) {
     validator.beginFile(f.index);
     const entry = entries[f.index];
+    openLoose(k);
+    openLoose(k + 1);
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     if (refused) {
       // Reported as a finding; the other files are still checked.
@@ -174,7 +183,8 @@ async function validate(inputs, maxPerRule) {
     let fileBytes = 0;
     let failure = null;
     try {
-      reader = (await entry.open()).getReader();
+      reader = (await (opened.get(k) ?? entry.open())).getReader();
+      opened.delete(k);
     } catch (e) {
       failure = e;
     }
