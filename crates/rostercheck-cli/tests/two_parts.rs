@@ -99,9 +99,9 @@ fn files_checked_in_two_parts_give_the_report_of_one_thread() {
                 format!("{:?}", whole.package),
                 "{name}"
             );
-            // users, roles, enrollments, demographics and courses can be split; with defects
-            // users and enrollments are read again.
-            let expected = if defects { 3 } else { 5 };
+            // courses, classes, users, roles, enrollments and demographics are split; with
+            // defects users and enrollments are read again.
+            let expected = if defects { 4 } else { 6 };
             assert_eq!(absorbed, expected, "{name}, chunk {chunk}");
         }
         std::fs::remove_dir_all(&dir).unwrap();

@@ -290,3 +290,57 @@ fn blank_lines(pkg: &mut Package) {
         }
     }
 }
+
+#[test]
+fn an_enrollment_in_the_wrong_school_is_found_whichever_part_its_class_was_in() {
+    // The classes' schools come from both parts of classes.csv.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 3_000, 9);
+    let text = |pkg: &Package, name: &str| {
+        String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
+    };
+    let classes = text(&pkg, "classes.csv");
+    let schools: Vec<String> = text(&pkg, "orgs.csv")
+        .lines()
+        .filter(|l| l.contains(",school,"))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    assert!(schools.len() > 1);
+    // The first and the last class (one in each part).
+    let ends: Vec<(String, String)> = [classes.lines().nth(1), classes.lines().last()]
+        .into_iter()
+        .map(|l| {
+            let f: Vec<&str> = l.unwrap().split(',').collect();
+            (f[0].to_owned(), f[9].to_owned())
+        })
+        .collect();
+    for (name, bytes) in pkg.iter_mut() {
+        if name == "enrollments.csv" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let mut out = String::new();
+            for line in text.lines() {
+                let mut f: Vec<String> = line.split(',').map(str::to_owned).collect();
+                if let Some((_, school)) = ends.iter().find(|(class, _)| f[3] == *class) {
+                    f[4] = schools.iter().find(|s| *s != school).unwrap().clone();
+                }
+                out.push_str(&f.join(","));
+                out.push('\n');
+            }
+            *bytes = out.into_bytes();
+        }
+    }
+    compare_in_parts(&pkg, &[65536], "enrollments in the wrong school");
+    let reference = report(Session::unoptimised(), &pkg, 65536, 0);
+    let mismatches: Vec<_> = reference
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "OR506")
+        .collect();
+    assert!(
+        mismatches.iter().any(|d| d.message.contains(&ends[0].0)),
+        "first class"
+    );
+    assert!(
+        mismatches.iter().any(|d| d.message.contains(&ends[1].0)),
+        "last class"
+    );
+}

@@ -52,16 +52,18 @@ pub struct Part {
     looked_up: Vec<(FileKind, IdLog)>,
     overview: OverviewBuilder,
     overview_base: OverviewBuilder,
+    /// classes.csv: the schools of its classes.
+    class_school: Vec<(u64, u64)>,
     findings: Report,
 }
 
 /// Files whose rows touch nothing but their own ids, the tables they look ids up in, the
-/// overview and their reference groups; the others are small (orgs and sessions build trees,
-/// classes their schools) and read by one session.
+/// overview, their reference groups and (classes) the classes' schools; orgs and sessions
+/// build trees and are small, so one session reads them.
 fn splittable(kind: FileKind) -> bool {
     !matches!(
         kind,
-        FileKind::Manifest | FileKind::Orgs | FileKind::AcademicSessions | FileKind::Classes
+        FileKind::Manifest | FileKind::Orgs | FileKind::AcademicSessions
     )
 }
 
@@ -218,6 +220,11 @@ impl Session {
             looked_up,
             overview: std::mem::take(&mut self.overview),
             overview_base: self.fork_base.take().map(|b| *b).unwrap_or_default(),
+            class_school: if kind == FileKind::Classes {
+                self.index.class_school.drain().collect()
+            } else {
+                Vec::new()
+            },
             findings,
         })
     }
@@ -355,5 +362,7 @@ impl Session {
             self.index.table_mut(*kind).merge_marks(table);
         }
         self.overview.absorb(&part.overview, &part.overview_base);
+        // No class is in both parts (`can_absorb`), so the order of these does not matter.
+        self.index.class_school.extend(part.class_school);
     }
 }
