@@ -50,18 +50,23 @@ pub fn validate_in_memory_with(
         };
         session.begin_file(i);
         session.size_hint(bytes.len() as u64);
-        let size = if chunk == 0 {
-            bytes.len().max(1)
-        } else {
-            chunk
-        };
-        for c in bytes.chunks(size) {
-            session.feed(c, report);
-        }
+        feed_in_chunks(&mut session, bytes, chunk, report);
         session.end_file(report);
     }
     let package = session.finish(report);
     report.set_package(package);
+}
+
+/// Feeds `bytes` in pieces of `chunk` bytes (0: at once).
+fn feed_in_chunks(session: &mut Session, bytes: &[u8], chunk: usize, sink: &mut dyn Sink) {
+    let size = if chunk == 0 {
+        bytes.len().max(1)
+    } else {
+        chunk
+    };
+    for c in bytes.chunks(size) {
+        session.feed(c, sink);
+    }
 }
 
 /// How many files [`validate_in_memory_in_parts`] checked in two parts, and how many it
@@ -87,14 +92,7 @@ pub fn validate_in_memory_in_parts(
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let order = session.plan(&names, report);
     let feed = |session: &mut Session, bytes: &[u8], sink: &mut dyn Sink| {
-        let size = if chunk == 0 {
-            bytes.len().max(1)
-        } else {
-            chunk
-        };
-        for c in bytes.chunks(size) {
-            session.feed(c, sink);
-        }
+        feed_in_chunks(session, bytes, chunk, sink)
     };
     for i in order {
         let Some((_, bytes)) = files.get(i) else {

@@ -92,25 +92,31 @@ fn compare(pkg: &Package, chunks: &[usize], what: &str) {
         );
         for &chunk in chunks {
             let fast = report(Session::new(), pkg, chunk, cap);
-            assert_eq!(
-                fast.summary, reference.summary,
-                "{what}, chunk {chunk}, cap {cap}"
+            assert_same(
+                &reference,
+                &fast,
+                &format!("{what}, chunk {chunk}, cap {cap}"),
             );
-            if fast.diagnostics != reference.diagnostics {
-                let a: Vec<String> = reference.diagnostics.iter().map(describe).collect();
-                let b: Vec<String> = fast.diagnostics.iter().map(describe).collect();
-                let first = a
-                    .iter()
-                    .zip(&b)
-                    .position(|(x, y)| x != y)
-                    .unwrap_or(a.len().min(b.len()));
-                panic!(
-                    "{what}, chunk {chunk}, cap {cap}: findings differ from finding {first}\nreference: {:?}\noptimised: {:?}",
-                    a.get(first..first + 3),
-                    b.get(first..first + 3)
-                );
-            }
         }
+    }
+}
+
+/// The same summary and findings, or a panic showing where they part.
+fn assert_same(reference: &Report, got: &Report, what: &str) {
+    assert_eq!(got.summary, reference.summary, "{what}");
+    if got.diagnostics != reference.diagnostics {
+        let a: Vec<String> = reference.diagnostics.iter().map(describe).collect();
+        let b: Vec<String> = got.diagnostics.iter().map(describe).collect();
+        let first = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
+        panic!(
+            "{what}: findings differ from finding {first}\nreference: {:?}\ngot:       {:?}",
+            a.get(first..first + 3),
+            b.get(first..first + 3)
+        );
     }
 }
 
@@ -217,24 +223,8 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                 );
                 total.merged += parts.merged;
                 total.refused += parts.refused;
-                assert_eq!(
-                    split.summary, reference.summary,
-                    "{what}, chunk {chunk}, cap {cap}, cut at {fraction}"
-                );
-                if split.diagnostics != reference.diagnostics {
-                    let a: Vec<String> = reference.diagnostics.iter().map(describe).collect();
-                    let b: Vec<String> = split.diagnostics.iter().map(describe).collect();
-                    let first = a
-                        .iter()
-                        .zip(&b)
-                        .position(|(x, y)| x != y)
-                        .unwrap_or(a.len().min(b.len()));
-                    panic!(
-                        "{what}, chunk {chunk}, cap {cap}, cut at {fraction}: findings differ from finding {first}\nreference: {:?}\nin parts: {:?}",
-                        a.get(first..first + 3),
-                        b.get(first..first + 3)
-                    );
-                }
+                let case = format!("{what}, chunk {chunk}, cap {cap}, cut at {fraction}");
+                assert_same(&reference, &split, &case);
                 assert_eq!(
                     format!("{:?}", split.package),
                     format!("{:?}", reference.package),
