@@ -109,8 +109,11 @@ pub fn validate_in_memory_in_parts(
             fork.begin_file(i);
             fork.size_hint((bytes.len() - cut) as u64);
             fork.set_checking(false);
-            // The header line only; the lines up to the cut are counted, not read.
-            let head = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1).min(cut);
+            // The first lines (the header), up to a line break in the first 256 bytes, as the
+            // CLI reads its first 64 KiB; the lines up to the cut are counted, not read.
+            let first_line = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1);
+            let window = bytes.get(..cut.min(first_line.max(256)))?;
+            let head = memchr::memrchr(b'\n', window).map_or(0, |n| n + 1);
             feed(&mut fork, bytes.get(..head)?, &mut Report::new(0));
             let mut skipped = csv::LineBreaks::default();
             skipped.feed(bytes.get(head..cut)?);

@@ -93,10 +93,12 @@ impl OverviewBuilder {
         if grade.is_empty() {
             return;
         }
-        if let Some(n) = self.grades.get_mut(grade) {
+        // Counted under the name shown (a long value is cut), so its rows add up.
+        let grade = crate::diagnostic::truncate(grade);
+        if let Some(n) = self.grades.get_mut(&grade) {
             *n += 1;
         } else if self.grades.len() < MAX_GRADES {
-            self.grades.insert(crate::diagnostic::truncate(grade), 1);
+            self.grades.insert(grade, 1);
         }
     }
 
@@ -162,5 +164,21 @@ impl OverviewBuilder {
         let mut overview = self.overview.clone();
         overview.grades = grades;
         overview
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OverviewBuilder;
+
+    #[test]
+    fn a_long_grade_is_counted_under_its_shortened_name() {
+        let mut overview = OverviewBuilder::default();
+        let long = "X".repeat(300);
+        overview.grade(&long);
+        overview.grade(&long);
+        let grades = overview.finish().grades;
+        assert_eq!(grades.len(), 1);
+        assert_eq!(grades[0].students, 2);
     }
 }

@@ -269,9 +269,10 @@ fn damaged_packages_checked_in_two_parts_give_the_same_report() {
 }
 
 /// Empty lines at a fifth and at seven tenths of every file (one before and one after most
-/// cuts).
+/// cuts), and one before the header.
 fn blank_lines(pkg: &mut Package) {
     for (_, bytes) in pkg.iter_mut() {
+        bytes.insert(0, b'\n');
         for fraction in [0.7, 0.2] {
             let at = (bytes.len() as f64 * fraction) as usize;
             if let Some(n) = bytes[at..].iter().position(|b| *b == b'\n') {

@@ -153,6 +153,9 @@ impl Session {
             return;
         };
         if on && !file.checking {
+            // What came before the part (blank lines before the header) is the first
+            // session's to report.
+            file.blank_lines = BlankLines::default();
             let reader = file.reader.as_ref();
             let (crs, crlf) = reader.map_or((0, 0), |r| r.line_ends());
             file.part_start = Some(Start {
