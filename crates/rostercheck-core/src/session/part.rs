@@ -75,12 +75,13 @@ impl Session {
 
     /// Whether the file `index` can be checked in two parts (see [`Session::fork`]).
     pub fn splits(&self, index: usize) -> bool {
+        // (A file this version does not define is skipped whole: nothing to split.)
         !self.unoptimised
             && self
                 .entries
                 .get(index)
                 .and_then(|e| e.kind)
-                .is_some_and(splittable)
+                .is_some_and(|k| splittable(k) && self.version.spec().defines(k))
     }
 
     /// A session to check the second part of the file `index` (as given to
