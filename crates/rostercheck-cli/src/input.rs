@@ -201,7 +201,7 @@ fn cut_of(path: &Path, split_from: u64) -> Option<Cut> {
     }
     let middle = size / 2;
     file.seek(std::io::SeekFrom::Start(middle)).ok()?;
-    let mut window = vec![0u8; 1 << 20];
+    let mut window = vec![0u8; BLOCK];
     let n = read_full(&mut file, &mut window).ok()?;
     let line_break = window.get(..n)?.iter().position(|b| *b == b'\n')?;
     Some(Cut {
@@ -258,27 +258,17 @@ fn check_second_part(
     let mut file = File::open(&cut.path).ok()?;
     fork.begin_file(index);
     fork.size_hint(cut.size.saturating_sub(cut.at));
-    fork.set_checking(false);
     // The first lines (the header) are read; the lines up to the cut are only counted.
     let mut head = vec![0u8; HEAD.min(usize::try_from(cut.at).ok()?)];
     let n = read_full(&mut file, &mut head).ok()?;
-    let head_end = head.get(..n)?.iter().rposition(|b| *b == b'\n')? + 1;
-    for chunk in head.get(..head_end)?.chunks(chunk_size) {
-        fork.feed(chunk, &mut Report::new(0));
-    }
+    let used = fork.read_head(head.get(..n)?, &mut Report::new(0))?;
     let mut skipped = LineBreaks::default();
-    skipped.feed(head.get(head_end..n)?);
-    let mut block = vec![0u8; BLOCK];
-    let mut rest = (&mut file).take(cut.at - n as u64);
-    loop {
-        let n = read_full(&mut rest, &mut block).ok()?;
-        skipped.feed(block.get(..n)?);
-        if n < block.len() {
-            break;
-        }
-    }
-    fork.jump_to_line(fork.boundary_line()? + skipped.count);
-    fork.set_checking(true);
+    skipped.feed(head.get(used..n)?);
+    feed_all((&mut file).take(cut.at - n as u64), BLOCK, &mut |c| {
+        skipped.feed(c)
+    })
+    .ok()?;
+    fork.start_part(&skipped);
     let mut findings = Report::new(max_per_rule);
     feed_all(file, chunk_size, &mut |c| fork.feed(c, &mut findings)).ok()?;
     fork.take_part(findings)
@@ -317,14 +307,13 @@ fn run<R: Read + Seek + Send>(
             _ => None,
         })
         .collect();
-    let first_parts: std::collections::HashMap<usize, u64> =
-        cuts.iter().map(|(i, c)| (*i, c.at)).collect();
     let max_per_rule = report.max_per_rule();
     // One thread reads (and inflates zip entries) while this one checks: the two overlap.
     let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
     let (spare_blocks, returned) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        scope.spawn(move || read_package(package, order, &first_parts, &pieces, &returned));
+        let cuts = &cuts;
+        scope.spawn(move || read_package(package, order, cuts, &pieces, &returned));
         let mut current: Option<usize> = None;
         let mut second = None;
         for piece in received {
@@ -386,7 +375,7 @@ fn run<R: Read + Seek + Send>(
 fn read_package<R: Read + Seek>(
     mut package: Package<R>,
     order: Vec<usize>,
-    first_parts: &std::collections::HashMap<usize, u64>,
+    cuts: &std::collections::HashMap<usize, Cut>,
     pieces: &std::sync::mpsc::SyncSender<Piece>,
     spare: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
@@ -408,7 +397,7 @@ fn read_package<R: Read + Seek>(
                     return;
                 }
                 // A file checked in two parts: the other part is read by its own thread.
-                let first_part = first_parts.get(&i).copied().unwrap_or(u64::MAX);
+                let first_part = cuts.get(&i).map_or(u64::MAX, |c| c.at);
                 stream(file.take(first_part), u64::MAX, &mut next_block, &mut send)
                     .map_err(|e| e.to_string())
             }

@@ -559,11 +559,6 @@ impl Index {
         index
     }
 
-    /// Puts a table taken out with [`Index::take`] back.
-    pub fn replace(&mut self, kind: FileKind, table: IdLog) {
-        self.tables[kind as usize] = table;
-    }
-
     /// Takes the table of `kind` out, leaving an empty one.
     pub fn take(&mut self, kind: FileKind) -> IdLog {
         std::mem::replace(&mut self.tables[kind as usize], IdLog::new(false))

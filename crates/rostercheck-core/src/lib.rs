@@ -108,18 +108,14 @@ pub fn validate_in_memory_in_parts(
             let mut fork = session.fork(i)?;
             fork.begin_file(i);
             fork.size_hint((bytes.len() - cut) as u64);
-            fork.set_checking(false);
             // The first lines (the header), up to a line break in the first 256 bytes, as the
             // CLI reads its first 64 KiB; the lines up to the cut are counted, not read.
             let first_line = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1);
             let window = bytes.get(..cut.min(first_line.max(256)))?;
-            let head = memchr::memrchr(b'\n', window).map_or(0, |n| n + 1);
-            feed(&mut fork, bytes.get(..head)?, &mut Report::new(0));
+            let head = fork.read_head(window, &mut Report::new(0))?;
             let mut skipped = csv::LineBreaks::default();
             skipped.feed(bytes.get(head..cut)?);
-            let line = fork.boundary_line().map(|l| l + skipped.count);
-            fork.jump_to_line(line.unwrap_or(0));
-            fork.set_checking(true);
+            fork.start_part(&skipped);
             let mut findings = Report::new(report.max_per_rule());
             feed(&mut fork, bytes.get(cut..)?, &mut findings);
             Some((cut, fork.take_part(findings)?))

@@ -102,23 +102,24 @@ impl OverviewBuilder {
         }
     }
 
-    /// Adds what `part` counted since it was `base` (a copy of this builder, then given the
-    /// rows of another part of a file; no school is added in between). False, and nothing
-    /// added, when the grades together pass the cap (which one session would have applied in
-    /// row order).
-    pub fn absorb(&mut self, part: &OverviewBuilder, base: &OverviewBuilder) -> bool {
+    /// Whether [`OverviewBuilder::absorb`] gives what one builder counting every row would:
+    /// no school was added in between, and the grades together stay under the cap (which
+    /// one builder applies in row order).
+    pub fn can_absorb(&self, part: &OverviewBuilder, base: &OverviewBuilder) -> bool {
         let new_grades = part
             .grades
             .keys()
             .filter(|g| !self.grades.contains_key(*g))
             .count();
-        if self.grades.len() + new_grades > MAX_GRADES
-            || part.grades.len() >= MAX_GRADES
-            || part.overview.schools.len() != base.overview.schools.len()
-            || self.overview.schools.len() != base.overview.schools.len()
-        {
-            return false;
-        }
+        self.grades.len() + new_grades <= MAX_GRADES
+            && part.grades.len() < MAX_GRADES
+            && part.overview.schools.len() == base.overview.schools.len()
+            && self.overview.schools.len() == base.overview.schools.len()
+    }
+
+    /// Adds what `part` counted since it was `base` (a copy of this builder, then given the
+    /// rows of another part of a file), after [`OverviewBuilder::can_absorb`].
+    pub fn absorb(&mut self, part: &OverviewBuilder, base: &OverviewBuilder) {
         let (p, b) = (&part.overview, &base.overview);
         let o = &mut self.overview;
         o.students += p.students - b.students;
@@ -136,7 +137,6 @@ impl OverviewBuilder {
                 *self.grades.entry(grade.clone()).or_insert(0) += added;
             }
         }
-        true
     }
 
     pub fn enrollment(&mut self) {

@@ -139,6 +139,26 @@ struct ModeMismatch {
     value: Option<String>,
 }
 
+impl ModeMismatch {
+    /// Adds the rows of a later part of the file (the first row's column and value stay).
+    fn absorb(&mut self, later: ModeMismatch) {
+        if later.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.column = later.column;
+            self.position = later.position;
+            self.value = later.value;
+        }
+        self.count += later.count;
+        let room = LISTED_LINES.saturating_sub(self.lines.len());
+        self.lines.extend(later.lines.into_iter().take(room));
+    }
+}
+
+/// Lines listed in a finding that sums up rows (blank lines, bulk/delta mismatches).
+const LISTED_LINES: usize = 5;
+
 /// Header positions the record rules use, resolved once per file.
 #[derive(Default)]
 struct Columns {
@@ -1907,7 +1927,7 @@ impl Session {
                 m.value = value.map(str::to_owned);
             }
             m.count += 1;
-            if m.lines.len() < 5 {
+            if m.lines.len() < LISTED_LINES {
                 m.lines.push(line);
             }
         }
@@ -2314,9 +2334,16 @@ struct BlankLines {
 impl BlankLines {
     fn add(&mut self, line: u64) {
         self.count += 1;
-        if self.lines.len() < 5 {
+        if self.lines.len() < LISTED_LINES {
             self.lines.push(line);
         }
+    }
+
+    /// Adds the blank lines of a later part of the file.
+    fn absorb(&mut self, later: BlankLines) {
+        self.count += later.count;
+        let room = LISTED_LINES.saturating_sub(self.lines.len());
+        self.lines.extend(later.lines.into_iter().take(room));
     }
 
     fn finding(&self, file: &str) -> Option<Diagnostic> {

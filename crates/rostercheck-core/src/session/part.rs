@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{BlankLines, FileState, ModeMismatch, Session, MISALIGNED_IDS};
+use crate::csv::LineBreaks;
 use crate::diagnostic::Sink;
 use crate::index::{Groups, IdLog};
 use crate::manifest::Mode;
@@ -85,12 +86,11 @@ impl Session {
     }
 
     /// A session to check the second part of the file `index` (as given to
-    /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file:
-    /// give it `begin_file(index)`, `set_checking(false)`, the file's bytes up to a line
-    /// break, `set_checking(true)`, the rest, then [`Session::take_part`]. Instead of all the
-    /// bytes before the part, it may be given the first lines (the header) and then
-    /// [`Session::jump_to_line`] to where the part starts. None when this file or session
-    /// cannot be split.
+    /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file.
+    /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`], the
+    /// line breaks of the bytes from there to the cut (a line break) with
+    /// [`Session::start_part`], the rest of the file, then [`Session::take_part`]. None when
+    /// this file or session cannot be split.
     pub fn fork(&self, index: usize) -> Option<Session> {
         let kind = self.entries.get(index)?.kind?;
         if self.current.is_some() || !self.splits(index) {
@@ -125,31 +125,30 @@ impl Session {
         })
     }
 
-    /// The line the next record of the current file starts on, when its input so far ended
-    /// between two records.
-    pub fn boundary_line(&self) -> Option<u64> {
-        self.current.as_ref()?.reader.as_ref()?.boundary_line()
+    /// Reads the header at the start of the file without checking anything: `head` is the
+    /// file's first bytes, used up to their last line break. Returns the bytes used (None: no
+    /// line break in `head`).
+    pub fn read_head(&mut self, head: &[u8], sink: &mut dyn Sink) -> Option<usize> {
+        let used = memchr::memrchr(b'\n', head)? + 1;
+        self.set_checking(false);
+        self.feed(head.get(..used)?, sink);
+        Some(used)
     }
 
-    /// Continues the current file as if its input had reached `line`: the bytes in between
-    /// are skipped (counted with [`crate::csv::LineBreaks`]). False when not between records;
-    /// a part started there cannot be merged.
-    pub fn jump_to_line(&mut self, line: u64) -> bool {
-        let jumped = self
-            .current
-            .as_mut()
-            .and_then(|f| f.reader.as_mut())
-            .is_some_and(|r| r.jump_to_line(line));
-        if !jumped {
-            if let Some(file) = self.current.as_mut() {
-                file.irregular = true; // refused by `absorb`
+    /// Starts checking where the part starts, after the header read by
+    /// [`Session::read_head`] and the bytes up to the cut, whose line breaks are `skipped`.
+    /// (If the header ended inside a record, the part cannot be merged: `absorb` sees it.)
+    pub fn start_part(&mut self, skipped: &LineBreaks) {
+        if let Some(reader) = self.current.as_mut().and_then(|f| f.reader.as_mut()) {
+            if let Some(line) = reader.boundary_line() {
+                reader.jump_to_line(line + skipped.count);
             }
         }
-        jumped
+        self.set_checking(true);
     }
 
     /// Turns the checking of rows off (they are still read, to know where lines start) or on.
-    pub fn set_checking(&mut self, on: bool) {
+    fn set_checking(&mut self, on: bool) {
         let Some(file) = self.current.as_mut() else {
             return;
         };
@@ -194,13 +193,12 @@ impl Session {
         let info = self.files.get(file.info)?;
         let (rows, bytes) = (info.rows, info.bytes);
         let kind = file.kind;
-        let looked_up = (0..FileKind::ALL.len())
-            .filter_map(|i| {
-                let k = *FileKind::ALL.get(i)?;
-                (k != kind && !self.index.table(k).entries().is_empty())
-                    .then(|| (k, self.index.take(k)))
-            })
-            .collect();
+        let mut looked_up = Vec::new();
+        for k in FileKind::ALL {
+            if k != kind && !self.index.table(k).entries().is_empty() {
+                looked_up.push((k, self.index.take(k)));
+            }
+        }
         Some(Part {
             kind,
             rows,
@@ -273,7 +271,6 @@ impl Session {
             return false;
         };
         let here = file.reader.as_ref().and_then(|r| r.boundary_line());
-        let kind = file.kind as usize;
         let groups_fit = self.ready.can_absorb(&part.ready)
             && self.pending.len() == part.pending.len()
             && self
@@ -281,9 +278,7 @@ impl Session {
                 .iter()
                 .zip(&part.pending)
                 .all(|(a, b)| a.can_absorb(b));
-        let mut mine = self.index.take(file.kind);
-        let ids_fit = mine.can_absorb(&mut part.ids);
-        self.index.replace(file.kind, mine);
+        let ids_fit = self.index.table_mut(file.kind).can_absorb(&mut part.ids);
         let users_fit = file.kind != FileKind::Users
             || (self.usernames.can_absorb(&mut part.usernames)
                 && self.emails.can_absorb(&mut part.emails));
@@ -297,14 +292,12 @@ impl Session {
             && !part.irregular
             && (file.mode.is_none() || file.mode == part.mode)
             && file.misaligned + part.misaligned <= MISALIGNED_IDS
-            && self.damaged.get(kind).is_some()
             && groups_fit
             && ids_fit
             && users_fit
             && self
                 .overview
-                .clone()
-                .absorb(&part.overview, &part.overview_base)
+                .can_absorb(&part.overview, &part.overview_base)
     }
 
     fn merge(&mut self, file: &mut FileState, part: Part, sink: &mut dyn Sink) {
@@ -319,31 +312,9 @@ impl Session {
         if file.mode.is_none() {
             file.mode = part.mode;
         }
-        for line in part.blank_lines.lines {
-            if file.blank_lines.lines.len() < 5 {
-                file.blank_lines.lines.push(line);
-            }
-        }
-        file.blank_lines.count += part.blank_lines.count;
-        for (mine, theirs) in [
-            (&mut file.bulk_filled, part.bulk_filled),
-            (&mut file.delta_missing, part.delta_missing),
-        ] {
-            if theirs.count == 0 {
-                continue;
-            }
-            if mine.count == 0 {
-                mine.column = theirs.column;
-                mine.position = theirs.position;
-                mine.value = theirs.value;
-            }
-            mine.count += theirs.count;
-            for line in theirs.lines {
-                if mine.lines.len() < 5 {
-                    mine.lines.push(line);
-                }
-            }
-        }
+        file.blank_lines.absorb(part.blank_lines);
+        file.bulk_filled.absorb(part.bulk_filled);
+        file.delta_missing.absorb(part.delta_missing);
         file.misaligned += part.misaligned;
         if let Some(d) = self.damaged.get_mut(file.kind as usize) {
             *d |= part.damaged;
@@ -357,10 +328,8 @@ impl Session {
         for (mine, theirs) in self.pending.iter_mut().zip(part.pending) {
             mine.absorb(theirs);
         }
-        for (key, (count, line)) in part.empty_refs {
-            let e = self.empty_refs.entry(key).or_insert((0, line));
-            e.0 += count;
-            e.1 = e.1.min(line);
+        for ((from, col, pos, target), (count, line)) in part.empty_refs {
+            self.count_empty_ref(from, col, pos, target, count, line);
         }
         for (kind, table) in &part.looked_up {
             self.index.table_mut(*kind).merge_marks(table);
