@@ -203,6 +203,13 @@ pub trait Sink {
             None => d,
         });
     }
+
+    /// [`Sink::count`]s `n` findings alike.
+    fn count_many(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity, n: u64) {
+        for _ in 0..n {
+            self.count(file, rule, severity);
+        }
+    }
 }
 
 impl<F: FnMut(Diagnostic)> Sink for F {

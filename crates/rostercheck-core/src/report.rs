@@ -100,9 +100,7 @@ impl Report {
                     .get(&(file.clone(), code, severity))
                     .copied()
                     .unwrap_or(0);
-            for _ in 0..counted {
-                sink.count(file.as_deref(), rule, severity);
-            }
+            sink.count_many(file.as_deref(), rule, severity, counted);
         }
     }
 
@@ -130,35 +128,48 @@ impl Report {
 }
 
 impl Report {
-    /// Counts a finding; true when it is to be listed. Keys are looked up by reference first:
-    /// a file with millions of findings allocates nothing per finding.
+    /// Counts a finding; true when it is to be listed.
     fn tally(&mut self, file: Option<&str>, code: &'static str, severity: Severity) -> bool {
+        self.tally_many(file, code, severity, 1) == 1
+    }
+
+    /// Counts `n` findings alike; returns how many of them are to be listed. Keys are looked
+    /// up by reference first: a file with millions of findings allocates nothing per finding.
+    fn tally_many(
+        &mut self,
+        file: Option<&str>,
+        code: &'static str,
+        severity: Severity,
+        n: u64,
+    ) -> u64 {
         match severity {
-            Severity::Error => self.summary.errors += 1,
-            Severity::Warning => self.summary.warnings += 1,
-            Severity::Info => self.summary.infos += 1,
+            Severity::Error => self.summary.errors += n,
+            Severity::Warning => self.summary.warnings += n,
+            Severity::Info => self.summary.infos += n,
         }
         match self.totals.get_mut(&FileCodeSeverity(file, code, severity)) {
-            Some(n) => *n += 1,
+            Some(total) => *total += n,
             None => {
                 self.totals
-                    .insert((file.map(str::to_owned), code, severity), 1);
+                    .insert((file.map(str::to_owned), code, severity), n);
             }
         }
-        let seen = match self.per_rule.get_mut(&FileCode(file, code)) {
-            Some(n) => {
-                *n += 1;
-                *n
+        let before = match self.per_rule.get_mut(&FileCode(file, code)) {
+            Some(seen) => {
+                *seen += n;
+                *seen - n
             }
             None => {
-                self.per_rule.insert((file.map(str::to_owned), code), 1);
-                1
+                self.per_rule.insert((file.map(str::to_owned), code), n);
+                0
             }
         };
-        let listed = self.max_per_rule == 0 || seen <= self.max_per_rule as u64;
-        if !listed {
-            self.summary.omitted += 1;
-        }
+        let listed = if self.max_per_rule == 0 {
+            n
+        } else {
+            (self.max_per_rule as u64).saturating_sub(before).min(n)
+        };
+        self.summary.omitted += n - listed;
         listed
     }
 
@@ -184,6 +195,10 @@ impl Sink for Report {
 
     fn count(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity) {
         self.tally(file, rule.code, severity);
+    }
+
+    fn count_many(&mut self, file: Option<&str>, rule: &'static Rule, severity: Severity, n: u64) {
+        self.tally_many(file, rule.code, severity, n);
     }
 }
 
@@ -233,5 +248,31 @@ mod tests {
         assert!(!counted.keeps(Some("users.csv"), RULE.code));
         assert!(counted.keeps(Some("orgs.csv"), RULE.code));
         assert!(Report::new(0).keeps(None, RULE.code));
+    }
+
+    #[test]
+    fn counting_many_equals_counting_one_by_one() {
+        for (cap, before, n) in [(2, 0, 5), (2, 1, 5), (2, 3, 4), (0, 1, 7), (10, 2, 3)] {
+            let mut one_by_one = Report::new(cap);
+            let mut at_once = Report::new(cap);
+            for report in [&mut one_by_one, &mut at_once] {
+                for _ in 0..before {
+                    report.push(Diagnostic::new(&RULE, "m", "h").file("users.csv"));
+                }
+            }
+            for _ in 0..n {
+                one_by_one.count(Some("users.csv"), &RULE, RULE.severity);
+            }
+            at_once.count_many(Some("users.csv"), &RULE, RULE.severity, n);
+            assert_eq!(
+                one_by_one.summary, at_once.summary,
+                "cap {cap}, {before} then {n}"
+            );
+            assert_eq!(one_by_one.totals, at_once.totals);
+            assert_eq!(
+                one_by_one.keeps(Some("users.csv"), RULE.code),
+                at_once.keeps(Some("users.csv"), RULE.code)
+            );
+        }
     }
 }

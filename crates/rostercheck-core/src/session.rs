@@ -113,7 +113,7 @@ struct FileState {
     /// Per look-ahead reference of the row being checked: its key and where the lookup found
     /// it (None: not looked up), so the record rules do not look it up again.
     hits: Vec<Option<Hit>>,
-    /// False while the rows are only read, not checked (see `Session::set_checking`).
+    /// False while a forked session reads the header before its part (see `session/part.rs`).
     checking: bool,
     /// Where checking started, for a session that checks the second part of a file.
     part_start: Option<part::Start>,
