@@ -223,3 +223,23 @@ impl Sink for Vec<Diagnostic> {
         Vec::push(self, diagnostic)
     }
 }
+
+// The bytes of a part's findings (see `crate::wire`).
+crate::wire::wire_enum!(Severity {
+    Error,
+    Warning,
+    Info
+});
+crate::wire::wire_struct!(Diagnostic {
+    code,
+    rule,
+    severity,
+    file,
+    line,
+    column,
+    field,
+    value,
+    message,
+    help,
+    raw
+});

@@ -728,3 +728,59 @@ impl Groups {
         }
     }
 }
+
+// The bytes of a forked session's tables and of a part's ids (see `crate::wire`).
+crate::wire::wire_struct!(Entry {
+    key,
+    line,
+    tag,
+    flags,
+    quiet
+});
+crate::wire::wire_enum!(Problem {
+    Missing,
+    NotSchool,
+    NotSchoolYear,
+    NotStudent,
+    TermIsSchoolYear
+});
+crate::wire::wire_struct!(Group {
+    from,
+    column,
+    position,
+    value,
+    count,
+    lines,
+    problem,
+    constraint,
+    raw
+});
+crate::wire::wire_struct!(Groups { map, overflow });
+crate::wire::wire_struct!(Index {
+    tables,
+    class_school
+});
+
+/// A sealed table, or a part's sorted log ([`IdLog::sort_log`]) with its kept candidates; the
+/// filter is not carried (a part's log takes no more rows).
+impl crate::wire::Wire for IdLog {
+    fn put(&self, out: &mut Vec<u8>) {
+        debug_assert!(self.eager.is_none() && self.unfiltered.is_empty());
+        self.entries.put(out);
+        self.log.put(out);
+        self.candidates.put(out);
+        self.flagged.put(out);
+    }
+
+    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        let mut log = IdLog {
+            entries: Vec::get(r)?,
+            log: Vec::get(r)?,
+            candidates: Vec::get(r)?,
+            flagged: usize::get(r)?,
+            ..IdLog::new(false)
+        };
+        log.build_dir();
+        Some(log)
+    }
+}

@@ -21,10 +21,11 @@ pub mod rules;
 pub mod session;
 pub mod spec;
 pub mod values;
+mod wire;
 
 pub use diagnostic::{Diagnostic, Severity, Sink};
 pub use report::Report;
-pub use session::{PackageInfo, Session};
+pub use session::{PackageInfo, Part, Session};
 
 /// The engine's version, reported in the JSON output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -79,13 +80,16 @@ pub struct Parts {
 
 /// [`validate_in_memory_with`], checking every file of at least `min_bytes` in two parts, cut
 /// at the first line break after `fraction` of it, by two sessions (one after the other here;
-/// on two threads in the CLI): see [`Session::fork`]. The report is the same.
+/// on two threads in the CLI, two workers in the page): see [`Session::fork`]. With
+/// `as_bytes`, the forked session and its part go through bytes as between two workers
+/// ([`Session::fork_bytes`], [`Part::to_bytes`]). The report is the same.
 pub fn validate_in_memory_in_parts(
     mut session: Session,
     files: &[(String, Vec<u8>)],
     chunk: usize,
     fraction: f64,
     min_bytes: usize,
+    as_bytes: bool,
     report: &mut Report,
 ) -> Parts {
     let mut parts = Parts::default();
@@ -105,7 +109,11 @@ pub fn validate_in_memory_in_parts(
             .map(|n| at + n + 1)
             .filter(|_| bytes.len() >= min_bytes);
         let second = cut.and_then(|cut| {
-            let mut fork = session.fork(i)?;
+            let mut fork = if as_bytes {
+                Session::from_fork_bytes(&session.fork_bytes(i)?)?
+            } else {
+                session.fork(i)?
+            };
             fork.begin_file(i);
             fork.size_hint((bytes.len() - cut) as u64);
             // The first lines (the header), up to a line break in the first 256 bytes, as the
@@ -118,7 +126,12 @@ pub fn validate_in_memory_in_parts(
             fork.start_part(&skipped);
             let mut findings = Report::new(report.max_per_rule());
             feed(&mut fork, bytes.get(cut..)?, &mut findings);
-            Some((cut, fork.take_part(findings)?))
+            let part = fork.take_part(findings)?;
+            if as_bytes {
+                Some((cut, Part::from_bytes(&part.to_bytes())?))
+            } else {
+                Some((cut, part))
+            }
         });
         session.begin_file(i);
         session.size_hint(bytes.len() as u64);

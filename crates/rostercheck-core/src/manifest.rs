@@ -330,3 +330,28 @@ mod tests {
         );
     }
 }
+
+// The bytes of a forked session's manifest (see `crate::wire`).
+crate::wire::wire_enum!(Mode { Bulk, Delta });
+crate::wire::wire_struct!(Manifest {
+    version,
+    files,
+    properties
+});
+
+impl crate::wire::Wire for Declared {
+    fn put(&self, out: &mut Vec<u8>) {
+        let mode = match self {
+            Declared::Absent => None,
+            Declared::Present(mode) => Some(*mode),
+        };
+        mode.put(out);
+    }
+
+    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        Some(match Option::<Mode>::get(r)? {
+            None => Declared::Absent,
+            Some(mode) => Declared::Present(mode),
+        })
+    }
+}

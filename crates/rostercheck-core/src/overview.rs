@@ -182,3 +182,26 @@ mod tests {
         assert_eq!(grades[0].students, 2);
     }
 }
+
+// The bytes of a forked session's overview and of a part's (see `crate::wire`).
+crate::wire::wire_struct!(Overview {
+    schools,
+    grades,
+    students,
+    teachers,
+    classes,
+    enrollments
+});
+crate::wire::wire_struct!(SchoolStats {
+    sourced_id,
+    name,
+    students,
+    teachers,
+    classes
+});
+crate::wire::wire_struct!(GradeCount { grade, students });
+crate::wire::wire_struct!(OverviewBuilder {
+    overview,
+    by_key,
+    grades
+});

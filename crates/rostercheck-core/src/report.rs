@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity, Sink};
 use crate::rules::Rule;
 use crate::session::PackageInfo;
+use crate::wire::Wire;
 
 /// Findings kept per (file, rule) by default; totals stay exact.
 pub const DEFAULT_MAX_PER_RULE: usize = 1000;
@@ -274,5 +275,37 @@ mod tests {
                 at_once.keeps(Some("users.csv"), RULE.code)
             );
         }
+    }
+}
+
+// The bytes of a part's findings (see `crate::wire`): no package yet.
+crate::wire::wire_struct!(Summary {
+    errors,
+    warnings,
+    infos,
+    omitted,
+    files,
+    rows
+});
+
+impl crate::wire::Wire for Report {
+    fn put(&self, out: &mut Vec<u8>) {
+        debug_assert!(self.package.is_none());
+        self.diagnostics.put(out);
+        self.summary.put(out);
+        self.totals.put(out);
+        self.per_rule.put(out);
+        self.max_per_rule.put(out);
+    }
+
+    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        Some(Report {
+            diagnostics: Vec::get(r)?,
+            summary: Summary::get(r)?,
+            package: None,
+            totals: Wire::get(r)?,
+            per_rule: Wire::get(r)?,
+            max_per_rule: usize::get(r)?,
+        })
     }
 }

@@ -2502,3 +2502,27 @@ fn invalid_utf8(file: &FileState, record: &Record<'_>, field: usize) -> Diagnost
     }
     d
 }
+
+// The bytes of a forked session and of a part (see `crate::wire` and `session/part.rs`).
+crate::wire::wire_enum!(VersionSource { Manifest, Inferred });
+crate::wire::wire_struct!(FileInfo {
+    name,
+    kind,
+    mode,
+    rows,
+    bytes,
+    checked
+});
+crate::wire::wire_struct!(Entry {
+    name,
+    kind,
+    info_index
+});
+crate::wire::wire_struct!(ModeMismatch {
+    count,
+    lines,
+    column,
+    position,
+    value
+});
+crate::wire::wire_struct!(BlankLines { count, lines });

@@ -211,7 +211,8 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
     for cap in [0, 3] {
         let reference = report(Session::unoptimised(), pkg, 4096, cap);
         for &chunk in chunks {
-            for fraction in [0.0, 0.3, 0.5, 0.9] {
+            // (Through bytes, as between the page's workers, at two of the cuts.)
+            for (fraction, as_bytes) in [(0.0, false), (0.3, true), (0.5, false), (0.9, true)] {
                 let mut split = Report::new(cap);
                 let parts = validate_in_memory_in_parts(
                     Session::new(),
@@ -219,11 +220,14 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                     chunk,
                     fraction,
                     0,
+                    as_bytes,
                     &mut split,
                 );
                 total.merged += parts.merged;
                 total.refused += parts.refused;
-                let case = format!("{what}, chunk {chunk}, cap {cap}, cut at {fraction}");
+                let case = format!(
+                    "{what}, chunk {chunk}, cap {cap}, cut at {fraction}, bytes {as_bytes}"
+                );
                 assert_same(&reference, &split, &case);
                 assert_eq!(
                     format!("{:?}", split.package),

@@ -15,6 +15,7 @@ use crate::manifest::Mode;
 use crate::overview::OverviewBuilder;
 use crate::report::Report;
 use crate::spec::{FileKind, Version};
+use crate::wire::{wire_struct, Reader, Wire};
 
 /// Where the forked session started checking.
 pub(super) struct Start {
@@ -121,6 +122,60 @@ impl Session {
             index: self.index.fork(&kinds),
             overview: self.overview.clone(),
             fork_base: Some(Box::new(self.overview.clone())),
+            ..Session::new()
+        })
+    }
+
+    /// [`Session::fork`] as bytes, for a worker that shares no memory with this one: it makes
+    /// the session with [`Session::from_fork_bytes`].
+    pub fn fork_bytes(&self, index: usize) -> Option<Vec<u8>> {
+        let fork = self.fork(index)?;
+        let mut out = Vec::new();
+        (
+            (fork.entries, fork.files, fork.present, fork.manifest),
+            (fork.has_manifest, fork.version, fork.version_source),
+            (fork.version_settled, fork.done, fork.unreadable, fork.empty),
+            (fork.damaged, fork.index, fork.overview),
+        )
+            .put(&mut out);
+        Some(out)
+    }
+
+    /// The session [`Session::fork_bytes`] described (None: not such bytes).
+    pub fn from_fork_bytes(bytes: &[u8]) -> Option<Session> {
+        type Fork = (
+            (
+                Vec<super::Entry>,
+                Vec<super::FileInfo>,
+                Vec<FileKind>,
+                Option<crate::manifest::Manifest>,
+            ),
+            (bool, Version, super::VersionSource),
+            (bool, Vec<bool>, Vec<bool>, Vec<bool>),
+            (Vec<bool>, crate::index::Index, OverviewBuilder),
+        );
+        let (
+            (entries, files, present, manifest),
+            (has_manifest, version, version_source),
+            (version_settled, done, unreadable, empty),
+            (damaged, index, overview),
+        ) = Reader::read::<Fork>(bytes)?;
+        Some(Session {
+            entries,
+            files,
+            present,
+            manifest,
+            has_manifest,
+            version,
+            version_source,
+            version_settled,
+            done,
+            unreadable,
+            empty,
+            damaged,
+            index,
+            fork_base: Some(Box::new(overview.clone())),
+            overview,
             ..Session::new()
         })
     }
@@ -337,5 +392,52 @@ impl Session {
         self.overview.absorb(&part.overview, &part.overview_base);
         // No class is in both parts (`can_absorb`), so the order of these does not matter.
         self.index.class_school.extend(part.class_school);
+    }
+}
+
+// A part as bytes (see `crate::wire`).
+wire_struct!(Start {
+    line,
+    crs,
+    crlf,
+    bytes,
+    header_seen
+});
+wire_struct!(Part {
+    kind,
+    start,
+    rows,
+    bytes,
+    crs,
+    crlf,
+    mode,
+    blank_lines,
+    bulk_filled,
+    delta_missing,
+    misaligned,
+    irregular,
+    damaged,
+    ids,
+    usernames,
+    emails,
+    ready,
+    pending,
+    empty_refs,
+    looked_up,
+    overview,
+    overview_base,
+    class_school,
+    findings
+});
+
+impl Part {
+    /// This part as bytes, for the worker whose session checked the first part.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_wire()
+    }
+
+    /// The part [`Part::to_bytes`] described (None: not such bytes).
+    pub fn from_bytes(bytes: &[u8]) -> Option<Part> {
+        Reader::read(bytes)
     }
 }

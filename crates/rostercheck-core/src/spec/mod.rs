@@ -262,3 +262,9 @@ mod tests {
         }
     }
 }
+
+crate::wire::wire_enum!(RefConstraint {
+    School,
+    SchoolYear,
+    Student
+});
