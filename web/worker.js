@@ -1,85 +1,104 @@
 // The validation worker: owns the wasm engine, reads each file (or zip entry) as a stream and
 // posts findings in batches, never one message per row. The page terminates it to cancel.
-import init, { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
-import wasmBase64 from './rostercheck_wasm_bytes.js';
+import { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
+import { load, warmUp, chunksOf, decodeBase64, sampleModule, CHUNK_BYTES } from './engine.js';
 import { listEntries, openEntry, refusal, ZipError } from './zip.js';
 
 const PROGRESS_EVERY_MS = 100;
-/** Bytes read at a time from a loose file (measured: 1 MiB reads are the fastest here). */
-const CHUNK_BYTES = 1 << 20;
-
-function decodeBase64(text) {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
 
 const ready = (async () => {
-  // The wasm is embedded in a script, so loading it needs no connection at all.
-  await init({ module_or_path: decodeBase64(wasmBase64) });
+  await load();
   postMessage({ type: 'ready', version: version(), rules: JSON.parse(rules()) });
   setTimeout(warmUp, 0);
+  // Started once this worker is ready, so that the page is ready as soon as before.
+  setTimeout(startPartWorker, 0);
 })().catch((e) => postMessage({ type: 'error', message: `The checker could not start: ${e.message}` }));
 
-/** Checks the built-in sample district once, silently, while the page waits for files: the
- *  browser compiles WebAssembly quickly first and optimises the functions that run hot, so the
- *  user's first package runs at full speed (measured: about twice as fast for a 10 MB one). */
-async function warmUp() {
-  try {
-    const { files } = await sampleModule;
-    for (let round = 0; round < 3; round++) {
-      const validator = new Validator(files.map((f) => f.name), 1);
-      const bytes = files.map((f) => decodeBase64(f.base64));
-      for (const i of validator.plan()) {
-        validator.beginFile(i);
-        validator.feed(bytes[i]);
-        validator.endFile();
-      }
-      validator.finish();
-      validator.takeBatch();
-      validator.free();
-    }
-  } catch {
-    // Only a head start: a failure here changes nothing for the user's files.
-  }
+/** Starts a worker of the page's own from a blob: bootstrap, as the page starts this one: the
+ *  Content-Security-Policy is inherited. */
+function startWorker(file, name) {
+  const url = new URL(file, import.meta.url).href;
+  const blob = new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(blob), { type: 'module', name });
 }
 
-/** Reads a file in CHUNK_BYTES pieces into two buffers used in turn: the next read runs while
- *  the engine checks the current piece, and no garbage piles up (a city's files are 850 MB). */
-function chunksOf(file) {
-  let reader;
+// ---------------------------------------------------------------- one file, two workers
+
+/** Loose files from this size on are checked in two parts, one per worker (measured in the
+ *  CLI: below it the fork's set-up outweighs the gain). */
+const SPLIT_FROM = 4e6;
+/** The file's bytes searched for the line break the part starts after. */
+const CUT_WINDOW = 64 << 10;
+
+/** The part worker (web/part.js): null until it has said it is running, and when it cannot
+ *  run (then each file is checked whole here, as before). */
+let partWorker = null;
+/** Settles when the part worker is running or has failed to start. */
+let partWorkerStarted;
+const partWorkerSettled = new Promise((resolve) => { partWorkerStarted = resolve; });
+/** How long a large file waits for the part worker to start (a package dropped at once). */
+const PART_WORKER_WAIT_MS = 3000;
+/** Parts asked for and not yet back, by id: resolve(bytes or null), and the part's progress. */
+const partsAsked = new Map();
+let partsCount = 0;
+
+function startPartWorker() {
+  let w;
   try {
-    reader = file.stream().getReader({ mode: 'byob' });
+    w = startWorker('./part.js', 'rostercheck-part');
   } catch {
-    return file.stream(); // no byte stream here: the browser's own chunks
+    partWorkerStarted();
+    return;
   }
-  const read = (buffer) => reader.read(new Uint8Array(buffer, 0, CHUNK_BYTES));
-  let spare = new ArrayBuffer(CHUNK_BYTES);
-  let next = read(new ArrayBuffer(CHUNK_BYTES));
-  return {
-    getReader: () => ({
-      async read() {
-        const result = await next;
-        if (result.done) return result;
-        const current = result.value;
-        next = read(spare);
-        // The caller is done with a piece when it asks for the one after it.
-        spare = current.buffer;
-        return result;
-      },
-    }),
+  w.onmessage = ({ data }) => {
+    if (data.type === 'ready') {
+      partWorker = w;
+      partWorkerStarted();
+    }
+    const asked = partsAsked.get(data.id);
+    if (!asked) return;
+    if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
+    else if (data.type === 'part') {
+      partsAsked.delete(data.id);
+      asked.resolve(data.part);
+    }
   };
+  w.onerror = (e) => {
+    // A part worker that stops takes its parts with it: this worker checks them itself.
+    e.preventDefault();
+    partWorker = null;
+    partWorkerStarted();
+    for (const asked of partsAsked.values()) asked.resolve(null);
+    partsAsked.clear();
+  };
+}
+
+/** Where the second part of a large loose file starts (after the first line break past its
+ *  middle), with the part worker checking it from there; null: the file is checked whole. */
+async function secondPart(validator, index, entry, maxPerRule) {
+  if (entry.zipEntry || entry.size < SPLIT_FROM || !validator.splits(index)) return null;
+  await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
+  if (!partWorker) return null;
+  const middle = Math.floor(entry.size / 2);
+  const window = new Uint8Array(await entry.file.slice(middle, middle + CUT_WINDOW).arrayBuffer());
+  const at = window.indexOf(10);
+  const cut = middle + at + 1;
+  if (at < 0 || cut >= entry.size) return null;
+  const fork = validator.forkBytes(index);
+  if (!fork) return null;
+  const id = ++partsCount;
+  const asked = { progress: { bytes: 0, rows: 0 } };
+  asked.done = new Promise((resolve) => { asked.resolve = resolve; });
+  partsAsked.set(id, asked);
+  partWorker.postMessage({ type: 'part', id, fork: fork.buffer, index, file: entry.file, cut, maxPerRule }, [fork.buffer]);
+  return { cut, asked };
 }
 
 /** Zip entries are inflated by a second worker (web/inflate.js), so that decompressing runs
  *  beside the checks instead of before each piece; null where a worker cannot start one. */
 const inflater = (() => {
   try {
-    // A blob: bootstrap, like the page's for this worker: the policy is inherited.
-    const url = new URL('./inflate.js', import.meta.url).href;
-    const blob = new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' });
-    const w = new Worker(URL.createObjectURL(blob), { type: 'module', name: 'rostercheck-inflate' });
+    const w = startWorker('./inflate.js', 'rostercheck-inflate');
     // Used once it has said it is running: a worker that never starts must not hang a check.
     w.onmessage = ({ data }) => { if (data.type === 'ready') inflaterReady = true; };
     return w;
@@ -139,7 +158,7 @@ async function entriesOf(inputs) {
         out.push({ name: e.name, size: e.size, zipEntry: e, open });
       }
     } else {
-      out.push({ name: path || file.name, size: file.size, open: async () => chunksOf(file) });
+      out.push({ name: path || file.name, size: file.size, file, open: async () => chunksOf(file) });
     }
   }
   return out;
@@ -166,11 +185,13 @@ async function validate(inputs, maxPerRule) {
     if (next && !next.zipEntry && !opened.has(k)) opened.set(k, next.open());
   };
   for (const [k, f] of planned.entries()) {
-    validator.beginFile(f.index);
     const entry = entries[f.index];
     openLoose(k);
     openLoose(k + 1);
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
+    // Asked for before the file begins here: the other worker starts from this session.
+    const second = refused ? null : await secondPart(validator, f.index, entry, maxPerRule);
+    validator.beginFile(f.index);
     if (refused) {
       // Reported as a finding; the other files are still checked.
       validator.failFile(refused);
@@ -188,30 +209,55 @@ async function validate(inputs, maxPerRule) {
     } catch (e) {
       failure = e;
     }
-    for (;;) {
-      if (failure) break;
-      let chunk;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        failure = e; // a damaged deflate stream, or more data than declared
-        break;
-      }
-      const { done, value } = chunk;
-      if (done) break;
-      validator.feed(value);
-      fileBytes += value.length;
-      flush(validator);
+    const progress = (partBytes = 0, partRows = 0) => {
       const now = performance.now();
-      if (now - last >= PROGRESS_EVERY_MS) {
-        last = now;
-        postMessage({
-          type: 'progress', name: f.name, fileBytes, fileSize: f.size,
-          doneBytes: doneBytes + fileBytes, totalBytes, rows: validator.rows(),
-          seconds: (now - started) / 1000,
-        });
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      postMessage({
+        type: 'progress', name: f.name, fileBytes: fileBytes + partBytes, fileSize: f.size,
+        doneBytes: doneBytes + fileBytes + partBytes, totalBytes, rows: validator.rows() + partRows,
+        seconds: (now - started) / 1000,
+      });
+    };
+    /** Feeds the file up to byte `end`; what was read past it is kept in `over`. */
+    let over = null;
+    const feedUntil = async (end, partProgress) => {
+      if (over) {
+        validator.feed(over);
+        fileBytes += over.length;
+        over = null;
       }
+      while (!failure && fileBytes < end) {
+        let chunk;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          failure = e; // a damaged deflate stream, or more data than declared
+          break;
+        }
+        const { done, value } = chunk;
+        if (done) break;
+        const room = end - fileBytes;
+        const piece = value.length > room ? value.subarray(0, room) : value;
+        if (piece !== value) over = value.slice(room);
+        validator.feed(piece);
+        fileBytes += piece.length;
+        flush(validator);
+        progress(partProgress?.bytes, partProgress?.rows);
+      }
+    };
+    if (second) {
+      await feedUntil(second.cut, second.asked.progress);
+      validator.endFirstPart();
+      flush(validator);
+      const part = failure ? null : await second.asked.done;
+      if (part && validator.absorb(part)) {
+        fileBytes = f.size;
+        reader.cancel?.();
+      }
+      flush(validator);
     }
+    if (fileBytes < f.size || !second) await feedUntil(Infinity);
     if (failure) validator.failFile(failure instanceof ZipError ? failure.message : `the zip entry is damaged or cut short (${failure.message || failure})`);
     else validator.endFile();
     flush(validator);
@@ -220,18 +266,16 @@ async function validate(inputs, maxPerRule) {
   }
   const report = validator.finish();
   const csv = validator.csv();
+  const parts = validator.partsAbsorbed();
   flush(validator);
   validator.free();
-  postMessage({ type: 'done', report, csv, seconds: (performance.now() - started) / 1000, totalBytes });
+  postMessage({ type: 'done', report, csv, parts, seconds: (performance.now() - started) / 1000, totalBytes });
 }
 
 function flush(validator) {
   const batch = validator.takeBatch();
   if (batch !== '[]') postMessage({ type: 'diagnostics', batch });
 }
-
-// Loaded with the page, so that once it is open nothing more is fetched (it works offline).
-const sampleModule = import('./sample.js');
 
 async function sample() {
   const { files } = await sampleModule;

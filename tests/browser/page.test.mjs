@@ -108,6 +108,57 @@ test('defects are shown at their file and line, and the JSON download equals the
   await context.close();
 });
 
+/** The CLI's JSON report for a package (exit code 1 when it finds errors). */
+function cliReport(dir) {
+  try {
+    return JSON.parse(execFileSync(cli, ['check', dir, '--format', 'json'], { encoding: 'utf8' }));
+  } catch (e) {
+    return JSON.parse(e.stdout);
+  }
+}
+
+test('large files are checked by two workers at once, with the same report as the CLI', async () => {
+  // Enrollments (19 MB) and users (5 MB) are split in two; the defects sit in both parts.
+  const dir = generate('two-parts', ['--students', '40000', '--oneroster', '1.2']);
+  const file = path.join(dir, 'enrollments.csv');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const row = (i) => lines[i].split(',');
+  const early = row(5);
+  early[3] = 'no-such-class';
+  lines[5] = early.join(',');
+  const late = row(lines.length - 5);
+  late[6] = 'pupil';
+  lines[lines.length - 5] = late.join(',');
+  lines.splice(lines.length - 100, 0, '');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  assert.ok(readFileSync(file).length > 8e6, 'enrollments.csv is large enough to be split');
+
+  const check = async () => {
+    const { context, page, log } = await open(browser, url);
+    await page.setInputFiles('#file-input', filesOf(dir));
+    await waitDone(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const parts = Number(await page.getAttribute('body', 'data-parts'));
+    assert.deepEqual(log.errors, []);
+    await context.close();
+    return { report, parts };
+  };
+  const merged = await check();
+  assert.deepEqual(merged.report, cliReport(dir));
+  assert.ok(merged.report.diagnostics.some((d) => d.value === 'no-such-class'), 'a finding from the first part');
+  assert.ok(merged.report.diagnostics.some((d) => d.value === 'pupil'), 'a finding from the second part');
+  assert.ok(merged.parts >= 2, `files checked in two parts: ${merged.parts}`);
+
+  // A sourcedId in both parts: the second part cannot be merged, and is checked again here.
+  lines.push(lines[1]);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const refused = await check();
+  assert.deepEqual(refused.report, cliReport(dir));
+  assert.ok(refused.report.diagnostics.some((d) => d.rule === 'duplicate-sourced-id'), 'the duplicate is reported');
+  assert.equal(refused.parts, merged.parts - 1);
+});
+
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
   const zip = path.join(tmp, 'OneRoster.zip');
   execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });

@@ -175,16 +175,23 @@ fn put_items<'a, T: Wire + 'a>(items: impl ExactSizeIterator<Item = &'a T>, out:
 }
 
 impl<T: Wire> Wire for Vec<T> {
+    #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
         put_items(self.iter(), out);
     }
+    #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
         let n = r.count()?;
-        (0..n).map(|_| T::get(r)).collect()
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(T::get(r)?);
+        }
+        Some(items)
     }
 }
 
 impl<K: Wire + Ord, V: Wire> Wire for BTreeMap<K, V> {
+    #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
         self.len().put(out);
         for (k, v) in self {
@@ -192,13 +199,19 @@ impl<K: Wire + Ord, V: Wire> Wire for BTreeMap<K, V> {
             v.put(out);
         }
     }
+    #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
         let n = r.count()?;
-        (0..n).map(|_| Some((K::get(r)?, V::get(r)?))).collect()
+        let mut map = Self::default();
+        for _ in 0..n {
+            map.insert(K::get(r)?, V::get(r)?);
+        }
+        Some(map)
     }
 }
 
 impl<K: Wire + Eq + Hash, V: Wire, S: BuildHasher + Default> Wire for HashMap<K, V, S> {
+    #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
         self.len().put(out);
         for (k, v) in self {
@@ -206,9 +219,14 @@ impl<K: Wire + Eq + Hash, V: Wire, S: BuildHasher + Default> Wire for HashMap<K,
             v.put(out);
         }
     }
+    #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
         let n = r.count()?;
-        (0..n).map(|_| Some((K::get(r)?, V::get(r)?))).collect()
+        let mut map = Self::default();
+        for _ in 0..n {
+            map.insert(K::get(r)?, V::get(r)?);
+        }
+        Some(map)
     }
 }
 

@@ -5,7 +5,8 @@
 
 use rostercheck_core::diagnostic::{Diagnostic, Severity, Sink};
 use rostercheck_core::rules::Rule;
-use rostercheck_core::{render, Report, Session};
+use rostercheck_core::csv::LineBreaks;
+use rostercheck_core::{render, Part, Report, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -48,6 +49,8 @@ pub struct Validator {
     session: Session,
     collector: Collector,
     names: Vec<String>,
+    /// A part's validator: the line breaks before its part, counted so far.
+    skipped: LineBreaks,
 }
 
 #[wasm_bindgen]
@@ -64,6 +67,7 @@ impl Validator {
                 batch: Vec::new(),
             },
             names,
+            skipped: LineBreaks::default(),
         }
     }
 
@@ -102,6 +106,86 @@ impl Validator {
     #[wasm_bindgen(js_name = failFile)]
     pub fn fail_file(&mut self, reason: &str) {
         self.session.fail_file(reason, &mut self.collector);
+    }
+
+    /// Whether the file `index` can be checked in two parts by two workers: this validator
+    /// checks the first part, a validator made by [`Validator::from_fork`] the second.
+    pub fn splits(&self, index: u32) -> bool {
+        self.session.splits(index as usize)
+    }
+
+    /// Between files, before `beginFile(index)`: what another worker needs to check the
+    /// second part of the file `index` (for [`Validator::from_fork`]); undefined when the file
+    /// cannot be split.
+    #[wasm_bindgen(js_name = forkBytes)]
+    pub fn fork_bytes(&self, index: u32) -> Option<Vec<u8>> {
+        self.session.fork_bytes(index as usize)
+    }
+
+    /// A validator for the second part of a file, from [`Validator::fork_bytes`]. Give it
+    /// `beginFile`, the file's first bytes (`readHead`), the bytes from there to the cut
+    /// (`countLines`), `startPart`, the rest of the file (`feed`), then `takePart`.
+    #[wasm_bindgen(js_name = fromFork)]
+    pub fn from_fork(bytes: &[u8], max_per_rule: usize) -> Option<Validator> {
+        console_error_panic_hook::set_once();
+        Some(Validator {
+            session: Session::from_fork_bytes(bytes)?,
+            ..Validator::new(Vec::new(), max_per_rule)
+        })
+    }
+
+    /// Reads the header from the file's first bytes without checking it; returns the bytes it
+    /// used (up to their last line break), or -1 when they hold no line break.
+    #[wasm_bindgen(js_name = readHead)]
+    pub fn read_head(&mut self, head: &[u8]) -> f64 {
+        self.session
+            .read_head(head, &mut Report::new(0))
+            .map_or(-1.0, |n| n as f64)
+    }
+
+    /// Counts the line breaks of bytes before the part (they are not checked).
+    #[wasm_bindgen(js_name = countLines)]
+    pub fn count_lines(&mut self, chunk: &[u8]) {
+        self.skipped.feed(chunk);
+    }
+
+    /// Starts checking: the bytes fed from here on are the part.
+    #[wasm_bindgen(js_name = startPart)]
+    pub fn start_part(&mut self) {
+        self.session.start_part(&self.skipped);
+    }
+
+    /// Ends the part and returns it as bytes, for the first worker's `absorb` (empty when
+    /// there is no part to give).
+    #[wasm_bindgen(js_name = takePart)]
+    pub fn take_part(&mut self) -> Vec<u8> {
+        let findings = std::mem::take(&mut self.collector.report);
+        self.collector.batch = Vec::new();
+        std::mem::take(&mut self.session)
+            .take_part(findings)
+            .map(|part| part.to_bytes())
+            .unwrap_or_default()
+    }
+
+    /// Optional, once the first part is fed: finishes what does not need the second part.
+    #[wasm_bindgen(js_name = endFirstPart)]
+    pub fn end_first_part(&mut self) {
+        self.session.end_first_part(&mut self.collector);
+    }
+
+    /// Takes in the second part of the current file (from the other worker's `takePart`);
+    /// false when it could not be merged exactly: then feed the rest of the file instead.
+    pub fn absorb(&mut self, part: &[u8]) -> bool {
+        match Part::from_bytes(part) {
+            Some(part) => self.session.absorb(part, &mut self.collector),
+            None => false,
+        }
+    }
+
+    /// Files whose second part was checked by another worker and absorbed.
+    #[wasm_bindgen(js_name = partsAbsorbed)]
+    pub fn parts_absorbed(&self) -> u32 {
+        self.session.parts_absorbed() as u32
     }
 
     /// Data rows read so far in the package.
