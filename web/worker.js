@@ -38,7 +38,7 @@ let partWorkerStarted;
 const partWorkerSettled = new Promise((resolve) => { partWorkerStarted = resolve; });
 /** How long a large file waits for the part worker to start (a package dropped at once). */
 const PART_WORKER_WAIT_MS = 3000;
-/** Parts asked for and not yet back, by id: resolve(bytes or null), and the part's progress. */
+/** Parts asked for and not yet back, by id: `take` handles the part worker's messages. */
 const partsAsked = new Map();
 let partsCount = 0;
 
@@ -55,21 +55,14 @@ function startPartWorker() {
       partWorker = w;
       partWorkerStarted();
     }
-    const asked = partsAsked.get(data.id);
-    if (!asked) return;
-    if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
-    else if (data.type === 'part') {
-      partsAsked.delete(data.id);
-      asked.resolve(data.part);
-    }
+    partsAsked.get(data.id)?.take(data);
   };
   w.onerror = (e) => {
     // A part worker that stops takes its parts with it: this worker checks them itself.
     e.preventDefault();
     partWorker = null;
     partWorkerStarted();
-    for (const asked of partsAsked.values()) asked.resolve(null);
-    partsAsked.clear();
+    for (const asked of partsAsked.values()) asked.take({ type: 'failed' });
   };
 }
 
@@ -87,8 +80,31 @@ async function secondPart(validator, index, entry, maxPerRule) {
   const fork = validator.forkBytes(index);
   if (!fork) return null;
   const id = ++partsCount;
+  // The part arrives (as soon as it is ready, maybe while the first part is still being fed)
+  // as bytes, then its ids in pieces; `done` settles true once all of it is in the validator.
   const asked = { progress: { bytes: 0, rows: 0 } };
-  asked.done = new Promise((resolve) => { asked.resolve = resolve; });
+  asked.done = new Promise((resolve) => {
+    let ok = false;
+    let left = 0;
+    const end = (result) => {
+      partsAsked.delete(id);
+      resolve(result);
+    };
+    asked.abandon = () => end(false);
+    asked.take = (data) => {
+      if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
+      else if (data.type === 'failed') end(false);
+      else if (data.type === 'part') {
+        ok = validator.receivePart(data.part);
+        left = data.ids;
+        if (!ok || left === 0) end(ok);
+      } else if (data.type === 'ids') {
+        ok = ok && validator.receivePartIds(data.chunk);
+        left -= data.count;
+        if (!ok || left <= 0) end(ok);
+      }
+    };
+  });
   partsAsked.set(id, asked);
   partWorker.postMessage({ type: 'part', id, fork: fork.buffer, index, file: entry.file, cut, maxPerRule }, [fork.buffer]);
   return { cut, asked };
@@ -250,8 +266,8 @@ async function validate(inputs, maxPerRule) {
       await feedUntil(second.cut, second.asked.progress);
       validator.endFirstPart();
       flush(validator);
-      const part = failure ? null : await second.asked.done;
-      if (part && validator.absorb(part)) {
+      if (failure) second.asked.abandon();
+      if ((await second.asked.done) && validator.absorb()) {
         fileBytes = f.size;
         reader.cancel?.();
       }

@@ -136,7 +136,7 @@ async function attachTarget(browserSession, target) {
 /** Sum of the byte lengths of every WebAssembly.Memory alive in the workers' isolates. */
 async function wasmMemoryOf(workers) {
   const each = await Promise.all(workers.map(workerWasmMemory));
-  return { bytes: each.reduce((a, w) => a + w.bytes, 0), memories: each.reduce((a, w) => a + w.memories, 0) };
+  return { bytes: each.reduce((a, w) => a + w.bytes, 0), memories: each.reduce((a, w) => a + w.memories, 0), each: each.flatMap((w) => w.each) };
 }
 
 async function workerWasmMemory(worker) {
@@ -146,7 +146,7 @@ async function workerWasmMemory(worker) {
     objectId: objects.objectId, returnByValue: true,
     functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
   });
-  return { bytes: result.value.reduce((a, b) => a + b, 0), memories: result.value.length };
+  return { bytes: result.value.reduce((a, b) => a + b, 0), memories: result.value.length, each: result.value };
 }
 
 const statusKb = (pid, field) => {
@@ -302,7 +302,7 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
         try {
           const w = await withTimeout(wasmMemoryOf(workers), 30000, 'reading wasm memory');
           wasmMemoryBytes = w.bytes;
-          if (w.memories !== 1) wasmNote = `${w.memories} WebAssembly.Memory objects in the worker (summed)`;
+          if (w.memories !== 1) wasmNote = `${w.memories} WebAssembly.Memory objects in the workers (summed: ${w.each.map((b) => `${(b / 2 ** 20).toFixed(0)} MiB`).join(' + ')})`;
         } catch (e) {
           wasmNote = `wasm memory not read: ${e.message}`;
         }

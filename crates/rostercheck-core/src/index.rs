@@ -8,6 +8,7 @@
 use hashbrown::HashMap;
 
 use crate::spec::{FileKind, RefConstraint};
+use crate::wire::Wire;
 
 /// 64-bit hash of an identifier. Collisions among 10 million ids are ~3 in a million runs,
 /// and would only hide a finding, never invent one.
@@ -120,6 +121,9 @@ pub struct IdLog {
     /// The reference behaviour (no log, no filter): a plain map, duplicates found at once.
     eager: Option<HashMap<u64, Entry>>,
     eager_dups: Vec<Duplicate>,
+    /// Log entries still to arrive, for a log read from bytes without them (see
+    /// [`IdLog::receive`]).
+    awaited: usize,
 }
 
 impl IdLog {
@@ -136,6 +140,7 @@ impl IdLog {
             flagged: 0,
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
+            awaited: 0,
         }
     }
 
@@ -437,6 +442,7 @@ impl IdLog {
         other.run_filter();
         if self.eager.is_some()
             || other.eager.is_some()
+            || !other.complete()
             || !self.entries.is_empty()
             || !other.entries.is_empty()
             // (Half: a log that read both parts would also flag some rows of the second
@@ -495,14 +501,51 @@ impl IdLog {
         self.flagged += other.flagged;
     }
 
-    /// Sets the tag and flag bits that `other`, a [`IdLog::sealed_copy`] of this table, set.
-    pub fn merge_marks(&mut self, other: &IdLog) {
-        for (mine, theirs) in self.entries.iter_mut().zip(&other.entries) {
-            if mine.key == theirs.key {
-                mine.tag |= theirs.tag;
-                mine.flags |= theirs.flags;
-            }
+    /// The tag and flag bits of every sealed entry, in order (what a session that looked ids
+    /// up in a [`IdLog::sealed_copy`] of a table marked in it).
+    pub fn marks(&self) -> Vec<(u8, u8)> {
+        self.entries.iter().map(|e| (e.tag, e.flags)).collect()
+    }
+
+    /// Sets the tag and flag bits of [`IdLog::marks`] taken from a sealed copy of this table
+    /// (false, and nothing set, when they are not of a copy of this table).
+    pub fn merge_marks(&mut self, marks: &[(u8, u8)]) -> bool {
+        if marks.len() != self.entries.len() {
+            return false;
         }
+        for (mine, (tag, flags)) in self.entries.iter_mut().zip(marks) {
+            mine.tag |= tag;
+            mine.flags |= flags;
+        }
+        true
+    }
+
+    /// Log entries not yet sorted into the table.
+    pub fn log_len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// The log entries `from..to` (as far as there are), for [`IdLog::receive`] on the other
+    /// side: a log of ten million ids travels in pieces, never as one more copy.
+    pub fn log_slice(&self, from: usize, to: usize) -> &[Entry] {
+        let to = to.min(self.log.len());
+        self.log.get(from.min(to)..to).unwrap_or_default()
+    }
+
+    /// Appends a log entry from [`IdLog::log_bytes`]; false when all that this log was read
+    /// from announced have arrived.
+    pub fn receive(&mut self, entry: Entry) -> bool {
+        if self.awaited == 0 {
+            return false;
+        }
+        self.log.push(entry);
+        self.awaited -= 1;
+        true
+    }
+
+    /// Whether every log entry announced has arrived.
+    pub fn complete(&self) -> bool {
+        self.awaited == 0
     }
 
     /// Distinct values sealed, and the bytes kept for them.
@@ -762,22 +805,27 @@ crate::wire::wire_struct!(Index {
 });
 
 /// A sealed table, or a part's sorted log ([`IdLog::sort_log`]) with its kept candidates; the
-/// filter is not carried (a part's log takes no more rows).
-impl crate::wire::Wire for IdLog {
+/// filter is not carried (a part's log takes no more rows), and the log's entries only by
+/// their count: they follow in pieces ([`IdLog::log_bytes`], [`IdLog::receive`]).
+impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
         debug_assert!(self.eager.is_none() && self.unfiltered.is_empty());
         self.entries.put(out);
-        self.log.put(out);
+        self.log.len().put(out);
         self.candidates.put(out);
         self.flagged.put(out);
     }
 
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        let entries = Vec::get(r)?;
+        let awaited = usize::get(r)?;
         let mut log = IdLog {
-            entries: Vec::get(r)?,
-            log: Vec::get(r)?,
+            entries,
+            // (Its room is taken as the pieces arrive: a bad count costs no memory.)
+            log: Vec::new(),
             candidates: Vec::get(r)?,
             flagged: usize::get(r)?,
+            awaited,
             ..IdLog::new(false)
         };
         log.build_dir();

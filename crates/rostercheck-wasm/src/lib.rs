@@ -49,8 +49,10 @@ pub struct Validator {
     session: Session,
     collector: Collector,
     names: Vec<String>,
-    /// A part's validator: the line breaks before its part, counted so far.
+    /// A part's validator: the line breaks before its part, counted so far, then its part
+    /// (sent as bytes, its ids in pieces).
     skipped: LineBreaks,
+    part: Option<Part>,
 }
 
 #[wasm_bindgen]
@@ -68,6 +70,7 @@ impl Validator {
             },
             names,
             skipped: LineBreaks::default(),
+            part: None,
         }
     }
 
@@ -155,15 +158,28 @@ impl Validator {
         self.session.start_part(&self.skipped);
     }
 
-    /// Ends the part and returns it as bytes, for the first worker's `absorb` (empty when
-    /// there is no part to give).
+    /// Ends the part and returns it as bytes, all but its ids (`partIdCount`, `partIds`);
+    /// empty when there is no part to give.
     #[wasm_bindgen(js_name = takePart)]
     pub fn take_part(&mut self) -> Vec<u8> {
         let findings = std::mem::take(&mut self.collector.report);
         self.collector.batch = Vec::new();
-        std::mem::take(&mut self.session)
-            .take_part(findings)
-            .map(|part| part.to_bytes())
+        self.part = std::mem::take(&mut self.session).take_part(findings);
+        self.part.as_ref().map(Part::to_bytes).unwrap_or_default()
+    }
+
+    /// The number of ids of the part `takePart` ended.
+    #[wasm_bindgen(js_name = partIdCount)]
+    pub fn part_id_count(&self) -> f64 {
+        self.part.as_ref().map_or(0, Part::id_count) as f64
+    }
+
+    /// The ids `from..to` of the part `takePart` ended, as bytes (for `receivePartIds`).
+    #[wasm_bindgen(js_name = partIds)]
+    pub fn part_ids(&self, from: f64, to: f64) -> Vec<u8> {
+        self.part
+            .as_ref()
+            .map(|p| p.ids_bytes(from as usize, to as usize))
             .unwrap_or_default()
     }
 
@@ -173,10 +189,25 @@ impl Validator {
         self.session.end_first_part(&mut self.collector);
     }
 
-    /// Takes in the second part of the current file (from the other worker's `takePart`);
-    /// false when it could not be merged exactly: then feed the rest of the file instead.
-    pub fn absorb(&mut self, part: &[u8]) -> bool {
-        match Part::from_bytes(part) {
+    /// Receives the second part of the current file from the other worker's `takePart`
+    /// (false: not such bytes); its ids follow with `receivePartIds`, then `absorb`. May come
+    /// while the first part is still being fed.
+    #[wasm_bindgen(js_name = receivePart)]
+    pub fn receive_part(&mut self, bytes: &[u8]) -> bool {
+        self.part = Part::from_bytes(bytes);
+        self.part.is_some()
+    }
+
+    /// Receives ids of the part, in order (false: not such bytes).
+    #[wasm_bindgen(js_name = receivePartIds)]
+    pub fn receive_part_ids(&mut self, bytes: &[u8]) -> bool {
+        self.part.as_mut().is_some_and(|p| p.add_ids(bytes))
+    }
+
+    /// Takes in the part received, once the first part is fed; false when it could not be
+    /// merged exactly (or did not arrive whole): then feed the rest of the file instead.
+    pub fn absorb(&mut self) -> bool {
+        match self.part.take() {
             Some(part) => self.session.absorb(part, &mut self.collector),
             None => false,
         }

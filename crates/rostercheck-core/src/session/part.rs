@@ -49,9 +49,9 @@ pub struct Part {
     ready: Groups,
     pending: Vec<Groups>,
     empty_refs: BTreeMap<(FileKind, usize, usize, FileKind), (u64, u64)>,
-    /// The tables it looked ids up in, with the marks its rows set (users with enrollments,
-    /// classes with teachers, roles).
-    looked_up: Vec<(FileKind, IdLog)>,
+    /// The marks its rows set in the tables it looked ids up in (users with enrollments,
+    /// classes with teachers, roles), entry by entry (see [`IdLog::marks`]).
+    looked_up: Vec<(FileKind, Vec<(u8, u8)>)>,
     overview: OverviewBuilder,
     overview_base: OverviewBuilder,
     /// classes.csv: the schools of its classes.
@@ -251,7 +251,7 @@ impl Session {
         let mut looked_up = Vec::new();
         for k in FileKind::ALL {
             if k != kind && !self.index.table(k).entries().is_empty() {
-                looked_up.push((k, self.index.take(k)));
+                looked_up.push((k, self.index.table(k).marks()));
             }
         }
         Some(Part {
@@ -350,6 +350,10 @@ impl Session {
             && groups_fit
             && ids_fit
             && users_fit
+            && part
+                .looked_up
+                .iter()
+                .all(|(kind, marks)| self.index.table(*kind).entries().len() == marks.len())
             && self
                 .overview
                 .can_absorb(&part.overview, &part.overview_base)
@@ -386,8 +390,8 @@ impl Session {
         for ((from, col, pos, target), (count, line)) in part.empty_refs {
             self.count_empty_ref(from, col, pos, target, count, line);
         }
-        for (kind, table) in &part.looked_up {
-            self.index.table_mut(*kind).merge_marks(table);
+        for (kind, marks) in &part.looked_up {
+            self.index.table_mut(*kind).merge_marks(marks);
         }
         self.overview.absorb(&part.overview, &part.overview_base);
         // No class is in both parts (`can_absorb`), so the order of these does not matter.
@@ -430,14 +434,57 @@ wire_struct!(Part {
     findings
 });
 
+/// A part travels as [`Part::to_bytes`], then its ids in pieces ([`Part::ids_bytes`]): the
+/// ids of half a city's enrollments are 70 MB, which neither side should hold twice.
 impl Part {
-    /// This part as bytes, for the worker whose session checked the first part.
+    /// This part as bytes, all but its ids.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.to_wire()
     }
 
-    /// The part [`Part::to_bytes`] described (None: not such bytes).
+    /// The logs whose entries travel apart: sourcedIds, then (users.csv) usernames and emails.
+    fn logs(&self) -> [&IdLog; 3] {
+        [&self.ids, &self.usernames, &self.emails]
+    }
+
+    /// How many ids [`Part::ids_bytes`] gives.
+    pub fn id_count(&self) -> usize {
+        self.logs().iter().map(|l| l.log_len()).sum()
+    }
+
+    /// The ids `from..to` (of [`Part::id_count`]) as bytes.
+    pub fn ids_bytes(&self, mut from: usize, mut to: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for log in self.logs() {
+            for entry in log.log_slice(from, to) {
+                entry.put(&mut out);
+            }
+            from = from.saturating_sub(log.log_len());
+            to = to.saturating_sub(log.log_len());
+        }
+        out
+    }
+
+    /// The part [`Part::to_bytes`] described (None: not such bytes), waiting for its ids.
     pub fn from_bytes(bytes: &[u8]) -> Option<Part> {
         Reader::read(bytes)
+    }
+
+    /// Takes in ids from [`Part::ids_bytes`], in order; false when they are not such bytes
+    /// (then `absorb` refuses the part).
+    pub fn add_ids(&mut self, bytes: &[u8]) -> bool {
+        let mut r = Reader::new(bytes);
+        while !r.is_empty() {
+            let Some(entry) = crate::index::Entry::get(&mut r) else {
+                return false;
+            };
+            let log = [&mut self.ids, &mut self.usernames, &mut self.emails]
+                .into_iter()
+                .find(|l| !l.complete());
+            if !log.is_some_and(|l| l.receive(entry)) {
+                return false;
+            }
+        }
+        true
     }
 }
