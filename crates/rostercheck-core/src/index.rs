@@ -819,10 +819,13 @@ impl Wire for IdLog {
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
         let entries = Vec::get(r)?;
         let awaited = usize::get(r)?;
+        // Room for the entries to come, taken once (grown entry by entry, the log would hold
+        // up to twice its size while it doubles); a count beyond memory is refused, not fatal.
+        let mut pieces = Vec::new();
+        pieces.try_reserve_exact(awaited).ok()?;
         let mut log = IdLog {
             entries,
-            // (Its room is taken as the pieces arrive: a bad count costs no memory.)
-            log: Vec::new(),
+            log: pieces,
             candidates: Vec::get(r)?,
             flagged: usize::get(r)?,
             awaited,
