@@ -124,6 +124,9 @@ pub struct IdLog {
     /// Log entries still to arrive, for a log read from bytes without them (see
     /// [`IdLog::receive`]).
     awaited: usize,
+    /// The log is in [`sort_entries`] order (a part's, once sorted and merged): not sorted
+    /// again at the end of the file.
+    sorted: bool,
 }
 
 impl IdLog {
@@ -141,6 +144,7 @@ impl IdLog {
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
             awaited: 0,
+            sorted: true,
         }
     }
 
@@ -201,6 +205,7 @@ impl IdLog {
             quiet,
         });
         self.log.push(entry);
+        self.sorted = false;
         if self.unfiltered.len() >= FILTER_BATCH {
             self.run_filter();
         }
@@ -280,6 +285,7 @@ impl IdLog {
         }
         let dups = self.merge_log();
         self.log = Vec::new();
+        self.sorted = true;
         self.entries.shrink_to_fit();
         self.filter = Vec::new();
         self.build_dir();
@@ -309,9 +315,13 @@ impl IdLog {
         let order = |e: &Entry| (e.key, e.line, e.quiet);
         if self.entries.is_empty() {
             std::mem::swap(&mut self.entries, &mut self.log);
-            sort_entries(&mut self.entries);
+            if !self.sorted {
+                sort_entries(&mut self.entries);
+            }
         } else {
-            sort_entries(&mut self.log);
+            if !self.sorted {
+                sort_entries(&mut self.log);
+            }
             let mut merged = Vec::with_capacity(self.entries.len() + self.log.len());
             let (mut a, mut b) = (self.entries.iter().peekable(), self.log.iter().peekable());
             loop {
@@ -329,6 +339,7 @@ impl IdLog {
             self.entries = merged;
             self.log.clear();
         }
+        self.sorted = true;
         let mut first: Option<Entry> = None;
         self.entries.retain(|e| match first {
             Some(f) if f.key == e.key => {
@@ -434,6 +445,14 @@ impl IdLog {
         }
     }
 
+    /// Writes [`IdLog::sealed_copy`] as bytes (as its `Wire` form), without making the copy.
+    fn put_sealed(&self, out: &mut Vec<u8>) {
+        self.entries.put(out);
+        0usize.put(out); // no log
+        0usize.put(out); // no candidates
+        0usize.put(out); // none flagged
+    }
+
     /// Whether `other`'s part of a file can be appended to this one's, as if one log had read
     /// both parts: neither was merged early (`compact`), their flagged rows stay under the
     /// limit that would have merged them, and no value is in both.
@@ -470,7 +489,10 @@ impl IdLog {
     /// sorted by its own thread, then merged in order by [`IdLog::absorb`]).
     pub fn sort_log(&mut self) {
         self.run_filter();
-        sort_entries(&mut self.log);
+        if !self.sorted {
+            sort_entries(&mut self.log);
+            self.sorted = true;
+        }
     }
 
     /// Merges `other`'s part of the file in (after [`IdLog::can_absorb`], which sorted both
@@ -483,9 +505,11 @@ impl IdLog {
         self.log.resize(a + b, Entry::default());
         let (mut i, mut j) = (a, b);
         for k in (0..a + b).rev() {
-            let take_a = j == 0
-                || (i > 0
-                    && self.log.get(i - 1).map(|e| e.key) > other.log.get(j - 1).map(|e| e.key));
+            if j == 0 {
+                break; // the rest of this log is in place
+            }
+            let take_a =
+                i > 0 && self.log.get(i - 1).map(|e| e.key) > other.log.get(j - 1).map(|e| e.key);
             let next = if take_a {
                 i -= 1;
                 self.log.get(i).copied()
@@ -497,6 +521,8 @@ impl IdLog {
                 *slot = e;
             }
         }
+        // (Equal keys come from one part, in their order: the merge keeps sort_entries order.)
+        self.sorted = true;
         self.candidates.append(&mut other.candidates);
         self.flagged += other.flagged;
     }
@@ -539,6 +565,7 @@ impl IdLog {
             return false;
         }
         self.log.push(entry);
+        self.sorted = false;
         self.awaited -= 1;
         true
     }
@@ -600,6 +627,20 @@ impl Index {
         }
         index.class_school = self.class_school.clone();
         index
+    }
+
+    /// Writes [`Index::fork`] as bytes (as its `Wire` form), without making the copy.
+    pub fn put_fork(&self, kinds: &[FileKind], out: &mut Vec<u8>) {
+        self.tables.len().put(out);
+        let empty = IdLog::new(false);
+        for (i, table) in self.tables.iter().enumerate() {
+            if kinds.iter().any(|k| *k as usize == i) {
+                table.put_sealed(out);
+            } else {
+                empty.put(out);
+            }
+        }
+        self.class_school.put(out);
     }
 
     /// Takes the table of `kind` out, leaving an empty one.

@@ -974,7 +974,11 @@ impl Session {
             if which != Repeated::SourcedId && !users {
                 break;
             }
-            let dups = if at_end {
+            let dups = if at_end && which != Repeated::SourcedId {
+                // Usernames and emails are only compared within users.csv: their tables are
+                // not kept past its end.
+                std::mem::replace(log, index::IdLog::new(self.unoptimised)).seal()
+            } else if at_end {
                 log.seal()
             } else if log.compaction_due() {
                 log.compact()

@@ -3,9 +3,9 @@
 //! string per batch, which measured faster than building JS objects field by field); the final
 //! report is the same JSON the CLI prints with `--format json`.
 
+use rostercheck_core::csv::LineBreaks;
 use rostercheck_core::diagnostic::{Diagnostic, Severity, Sink};
 use rostercheck_core::rules::Rule;
-use rostercheck_core::csv::LineBreaks;
 use rostercheck_core::{render, Part, Report, Session};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

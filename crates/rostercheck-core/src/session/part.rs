@@ -86,18 +86,13 @@ impl Session {
                 .is_some_and(|k| splittable(k) && self.version.spec().defines(k))
     }
 
-    /// A session to check the second part of the file `index` (as given to
-    /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file.
-    /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`], the
-    /// line breaks of the bytes from there to the cut (a line break) with
-    /// [`Session::start_part`], the rest of the file, then [`Session::take_part`]. None when
-    /// this file or session cannot be split.
-    pub fn fork(&self, index: usize) -> Option<Session> {
+    /// The tables a fork for the file `index` copies: those its rows may look ids up in
+    /// (either version: users.csv may settle it). None when it cannot be forked.
+    fn fork_kinds(&self, index: usize) -> Option<Vec<FileKind>> {
         let kind = self.entries.get(index)?.kind?;
         if self.current.is_some() || !self.splits(index) {
             return None;
         }
-        // The tables its rows may look ids up in (either version: users.csv may settle it).
         let mut kinds: Vec<FileKind> = [Version::V1_1, Version::V1_2]
             .iter()
             .filter_map(|v| v.spec().file(kind))
@@ -106,6 +101,17 @@ impl Session {
             .collect();
         kinds.sort_by_key(|k| *k as usize);
         kinds.dedup();
+        Some(kinds)
+    }
+
+    /// A session to check the second part of the file `index` (as given to
+    /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file.
+    /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`], the
+    /// line breaks of the bytes from there to the cut (a line break) with
+    /// [`Session::start_part`], the rest of the file, then [`Session::take_part`]. None when
+    /// this file or session cannot be split.
+    pub fn fork(&self, index: usize) -> Option<Session> {
+        let kinds = self.fork_kinds(index)?;
         Some(Session {
             entries: self.entries.clone(),
             files: self.files.clone(),
@@ -129,15 +135,24 @@ impl Session {
     /// [`Session::fork`] as bytes, for a worker that shares no memory with this one: it makes
     /// the session with [`Session::from_fork_bytes`].
     pub fn fork_bytes(&self, index: usize) -> Option<Vec<u8>> {
-        let fork = self.fork(index)?;
+        // Written from this session, field by field as `from_fork_bytes` reads them, without
+        // first copying the tables into a fork.
+        let kinds = self.fork_kinds(index)?;
         let mut out = Vec::new();
-        (
-            (fork.entries, fork.files, fork.present, fork.manifest),
-            (fork.has_manifest, fork.version, fork.version_source),
-            (fork.version_settled, fork.done, fork.unreadable, fork.empty),
-            (fork.damaged, fork.index, fork.overview),
-        )
-            .put(&mut out);
+        self.entries.put(&mut out);
+        self.files.put(&mut out);
+        self.present.put(&mut out);
+        self.manifest.put(&mut out);
+        self.has_manifest.put(&mut out);
+        self.version.put(&mut out);
+        self.version_source.put(&mut out);
+        self.version_settled.put(&mut out);
+        self.done.put(&mut out);
+        self.unreadable.put(&mut out);
+        self.empty.put(&mut out);
+        self.damaged.put(&mut out);
+        self.index.put_fork(&kinds, &mut out);
+        self.overview.put(&mut out);
         Some(out)
     }
 
