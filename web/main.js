@@ -469,3 +469,5 @@ wireResults();
 startWorker();
 // For the recovery test: makes the engine panic on purpose, as a bug would.
 window.rostercheckSelfTest = () => { begin(); worker.postMessage({ type: 'selftest-panic' }); };
+/** For tests: the part worker stops answering, as if it had hung. */
+window.rostercheckStallParts = (silenceMs) => worker.postMessage({ type: 'selftest-stall-parts', silenceMs });

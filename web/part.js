@@ -19,8 +19,12 @@ const ready = load().then(() => {
   return warmUp();
 });
 
+/** Set by a self-test: parts are taken and never answered, as if this worker had hung. */
+let stalled = false;
+
 onmessage = async ({ data }) => {
-  if (data.type !== 'part') return;
+  if (data.type === 'selftest-stall') stalled = true;
+  if (data.type !== 'part' || stalled) return;
   try {
     await ready;
     await checkPart(data);
@@ -39,20 +43,28 @@ async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
     const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
     const used = validator.readHead(head);
     if (used < 0) throw new Error('no line break in the head');
+    // Progress tells the validation worker this one is alive (it gives up on a silent one).
+    let bytes = 0;
+    let rows = 0;
+    let last = 0;
+    const progress = () => {
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      postMessage({ type: 'progress', id, bytes, rows });
+    };
     validator.countLines(head.subarray(used));
-    await eachChunk(file.slice(head.length, cut), (chunk) => validator.countLines(chunk));
+    await eachChunk(file.slice(head.length, cut), (chunk) => {
+      validator.countLines(chunk);
+      progress();
+    });
     validator.startPart();
     const rowsBefore = validator.rows();
-    let bytes = 0;
-    let last = 0;
     await eachChunk(file.slice(cut), (chunk) => {
       validator.feed(chunk);
       bytes += chunk.length;
-      const now = performance.now();
-      if (now - last >= PROGRESS_EVERY_MS) {
-        last = now;
-        postMessage({ type: 'progress', id, bytes, rows: validator.rows() - rowsBefore });
-      }
+      rows = validator.rows() - rowsBefore;
+      progress();
     });
     const part = validator.takePart();
     if (!part.length) throw new Error('no part');

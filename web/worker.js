@@ -42,9 +42,22 @@ let partWorkerStarted;
 const partWorkerSettled = new Promise((resolve) => { partWorkerStarted = resolve; });
 /** How long a large file waits for the part worker to start (a package dropped at once). */
 const PART_WORKER_WAIT_MS = 3000;
+/** A part worker silent this long while its part is awaited is taken to have hung: it is
+ *  replaced, and this worker checks the part itself (it reports progress ten times a second
+ *  while it works). A self-test shortens it. */
+let partSilenceMs = 10000;
 /** Parts asked for and not yet back, by id: `take` handles the part worker's messages. */
 const partsAsked = new Map();
 let partsCount = 0;
+
+/** Replaces a part worker that has hung: its parts are checked here. */
+function restartPartWorker() {
+  const hung = partWorker;
+  partWorker = null;
+  hung?.terminate();
+  for (const asked of partsAsked.values()) asked.take({ type: 'failed' });
+  startPartWorker();
+}
 
 function startPartWorker() {
   let w;
@@ -86,7 +99,7 @@ async function secondPart(validator, index, entry, maxPerRule) {
   const id = ++partsCount;
   // The part arrives (as soon as it is ready, maybe while the first part is still being fed)
   // as bytes, then its ids in pieces; `done` settles true once all of it is in the validator.
-  const asked = { progress: { bytes: 0, rows: 0 } };
+  const asked = { progress: { bytes: 0, rows: 0 }, heard: performance.now() };
   asked.done = new Promise((resolve) => {
     let ok = false;
     let left = 0;
@@ -96,6 +109,7 @@ async function secondPart(validator, index, entry, maxPerRule) {
     };
     asked.abandon = () => end(false);
     asked.take = (data) => {
+      asked.heard = performance.now();
       if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
       else if (data.type === 'failed') end(false);
       else if (data.type === 'part') {
@@ -112,6 +126,16 @@ async function secondPart(validator, index, entry, maxPerRule) {
   partsAsked.set(id, asked);
   partWorker.postMessage({ type: 'part', id, fork: fork.buffer, index, file: entry.file, cut, maxPerRule }, [fork.buffer]);
   return { cut, asked };
+}
+
+/** Whether the part arrived whole, waiting as long as the part worker keeps reporting. */
+async function partArrived(asked) {
+  for (;;) {
+    const tick = new Promise((resolve) => setTimeout(() => resolve('tick'), Math.min(1000, partSilenceMs)));
+    const arrived = await Promise.race([asked.done, tick]);
+    if (arrived !== 'tick') return arrived;
+    if (performance.now() - asked.heard > partSilenceMs) restartPartWorker();
+  }
 }
 
 /** Zip entries are inflated by a second worker (web/inflate.js), so that decompressing runs
@@ -271,7 +295,7 @@ async function validate(inputs, maxPerRule) {
       validator.endFirstPart();
       flush(validator);
       if (failure) second.asked.abandon();
-      if ((await second.asked.done) && validator.absorb()) {
+      if ((await partArrived(second.asked)) && validator.absorb()) {
         fileBytes = f.size;
         reader.cancel?.();
       }
@@ -306,6 +330,11 @@ onmessage = async ({ data }) => {
   try {
     if (data.type === 'validate') await validate(data.inputs, data.maxPerRule ?? 1000);
     else if (data.type === 'selftest-panic') { await ready; panicForTest(); }
+    else if (data.type === 'selftest-stall-parts') {
+      await partWorkerSettled;
+      partSilenceMs = data.silenceMs;
+      partWorker?.postMessage({ type: 'selftest-stall' });
+    }
     else if (data.type === 'sample') await validate(await sample(), 1000);
   } catch (e) {
     const message = e instanceof ZipError

@@ -117,7 +117,7 @@ function cliReport(dir) {
   }
 }
 
-test('large files are checked by two workers at once, with the same report as the CLI', async () => {
+test('large files are checked by two workers at once, with the same report as the CLI, even when one hangs', async () => {
   // Enrollments (19 MB) and users (5 MB) are split in two; the defects sit in both parts.
   const dir = generate('two-parts', ['--students', '40000', '--oneroster', '1.2']);
   const file = path.join(dir, 'enrollments.csv');
@@ -133,8 +133,12 @@ test('large files are checked by two workers at once, with the same report as th
   writeFileSync(file, `${lines.join('\n')}\n`);
   assert.ok(readFileSync(file).length > 8e6, 'enrollments.csv is large enough to be split');
 
-  const check = async () => {
+  const check = async (stallParts = false) => {
     const { context, page, log } = await open(browser, url);
+    if (stallParts) {
+      await page.evaluate(() => window.rostercheckStallParts(500));
+      await page.waitForTimeout(500);
+    }
     await page.setInputFiles('#file-input', filesOf(dir));
     await waitDone(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
@@ -157,6 +161,11 @@ test('large files are checked by two workers at once, with the same report as th
   assert.deepEqual(refused.report, cliReport(dir));
   assert.ok(refused.report.diagnostics.some((d) => d.rule === 'duplicate-sourced-id'), 'the duplicate is reported');
   assert.equal(refused.parts, merged.parts - 1);
+
+  // A part worker that stops answering is replaced, and its part is checked by the first.
+  const stalled = await check(true);
+  assert.deepEqual(stalled.report, cliReport(dir));
+  assert.ok(stalled.parts < merged.parts - 1, `files checked in two parts: ${stalled.parts}`);
 });
 
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
