@@ -1,5 +1,7 @@
-// The validation worker: owns the wasm engine, reads each file (or zip entry) as a stream and
-// posts findings in batches, never one message per row. The page terminates it to cancel.
+// The validation worker: owns the validation session (the wasm engine), reads each file (or zip
+// entry) as a stream and posts findings in batches, never one message per row. Large loose
+// files are checked in two halves at once: the second by the part worker (web/part.js), which
+// it starts. The page terminates it to cancel (its workers end with it).
 import { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
 import { load, warmUp, chunksOf, decodeBase64, sampleModule, CHUNK_BYTES } from './engine.js';
 import { listEntries, openEntry, refusal, ZipError } from './zip.js';
@@ -24,9 +26,10 @@ function startWorker(file, name) {
 
 // ---------------------------------------------------------------- one file, two workers
 
-/** Loose files from this size on are checked in two parts, one per worker (measured in the
- *  CLI: below it the fork's set-up outweighs the gain). */
-const SPLIT_FROM = 4e6;
+/** Loose files from this size on are checked in two parts, one per worker (measured: a 6 or
+ *  7 MB file took as long either way, a 25 MB one 1.3 times less in two parts; the part
+ *  worker's start, its reading of the first part and the messages cost 15–20 ms). */
+const SPLIT_FROM = 12e6;
 /** Where in the file the second part starts: a little past the middle, because the part
  *  worker also reads the first part to count its lines (measured on a city: at 0.5 the part
  *  worker finished 0.1–0.4 s after this one on every file). */
@@ -73,6 +76,9 @@ function startPartWorker() {
       partWorkerStarted();
     }
     partsAsked.get(data.id)?.take(data);
+    // An engine that failed may be left in any state (a wasm trap): the next part gets a
+    // fresh one.
+    if (data.type === 'failed' && partWorker === w) restartPartWorker();
   };
   w.onerror = (e) => {
     // A part worker that stops takes its parts with it: this worker checks them itself.
@@ -190,6 +196,22 @@ function inflated(file, entry) {
   };
 }
 
+/** A reader that gives `bytes` (a promise of an ArrayBuffer) as one piece. */
+function whole(bytes) {
+  let given = false;
+  return {
+    getReader: () => ({
+      async read() {
+        if (given) return { done: true, value: undefined };
+        given = true;
+        const value = new Uint8Array(await bytes);
+        return value.length ? { done: false, value } : { done: true, value: undefined };
+      },
+      cancel: () => {},
+    }),
+  };
+}
+
 /** Expands dropped files into package entries: loose files, and the entries of .zip files. */
 async function entriesOf(inputs) {
   const out = [];
@@ -202,7 +224,9 @@ async function entriesOf(inputs) {
         out.push({ name: e.name, size: e.size, zipEntry: e, open });
       }
     } else {
-      out.push({ name: path || file.name, size: file.size, file, open: async () => chunksOf(file) });
+      // A small file is read in one piece (no stream to set up).
+      const open = file.size < CHUNK_BYTES ? async () => whole(file.arrayBuffer()) : async () => chunksOf(file);
+      out.push({ name: path || file.name, size: file.size, file, open });
     }
   }
   return out;
@@ -222,16 +246,19 @@ async function validate(inputs, maxPerRule) {
   let last = 0;
   let inflated = 0;
   // A loose file's first read starts when it is opened: the next one is opened while this one
-  // is checked, so small files do not each wait for the disk.
+  // is checked, and the small files after it too (each is read at once, in one piece), so
+  // that the manifest, orgs, sessions and courses do not each wait for the disk.
   const opened = new Map();
   const openLoose = (k) => {
     const next = planned[k] && entries[planned[k].index];
     if (next && !next.zipEntry && !opened.has(k)) opened.set(k, next.open());
   };
+  const SMALL_AHEAD = 8;
   for (const [k, f] of planned.entries()) {
     const entry = entries[f.index];
     openLoose(k);
     openLoose(k + 1);
+    for (let j = k + 2; j < k + SMALL_AHEAD && planned[j]?.size < CHUNK_BYTES; j++) openLoose(j);
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     // Asked for before the file begins here: the other worker starts from this session.
     const second = refused ? null : await secondPart(validator, f.index, entry, maxPerRule);

@@ -118,8 +118,8 @@ function cliReport(dir) {
 }
 
 test('large files are checked by two workers at once, with the same report as the CLI, even when one hangs', async () => {
-  // Enrollments (19 MB) and users (5 MB) are split in two; the defects sit in both parts.
-  const dir = generate('two-parts', ['--students', '40000', '--oneroster', '1.2']);
+  // Enrollments (48 MB) and users (13 MB) are split in two; the defects sit in both parts.
+  const dir = generate('two-parts', ['--students', '100000', '--oneroster', '1.2']);
   const file = path.join(dir, 'enrollments.csv');
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   const row = (i) => lines[i].split(',');
@@ -131,7 +131,7 @@ test('large files are checked by two workers at once, with the same report as th
   lines[lines.length - 5] = late.join(',');
   lines.splice(lines.length - 100, 0, '');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  assert.ok(readFileSync(file).length > 8e6, 'enrollments.csv is large enough to be split');
+  assert.ok(readFileSync(path.join(dir, 'users.csv')).length > 12e6, 'users.csv is large enough to be split');
 
   const check = async (stallParts = false) => {
     const { context, page, log } = await open(browser, url);
