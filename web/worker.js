@@ -245,20 +245,18 @@ async function validate(inputs, maxPerRule) {
   let doneBytes = 0;
   let last = 0;
   let inflated = 0;
-  // A loose file's first read starts when it is opened: the next one is opened while this one
-  // is checked, and the small files after it too (each is read at once, in one piece), so
-  // that the manifest, orgs, sessions and courses do not each wait for the disk.
+  // A small loose file is read in one piece, started while the files before it are checked,
+  // so that the manifest, orgs, sessions and courses do not each wait for the disk. (Larger
+  // files are not opened ahead: a stream left waiting can stall the reading of the others in
+  // Chromium, seen as a part worker that never finished.)
   const opened = new Map();
-  const openLoose = (k) => {
-    const next = planned[k] && entries[planned[k].index];
-    if (next && !next.zipEntry && !opened.has(k)) opened.set(k, next.open());
-  };
   const SMALL_AHEAD = 8;
   for (const [k, f] of planned.entries()) {
     const entry = entries[f.index];
-    openLoose(k);
-    openLoose(k + 1);
-    for (let j = k + 2; j < k + SMALL_AHEAD && planned[j]?.size < CHUNK_BYTES; j++) openLoose(j);
+    for (let j = k + 1; j < k + SMALL_AHEAD && planned[j]?.size < CHUNK_BYTES; j++) {
+      const next = entries[planned[j].index];
+      if (!next.zipEntry && !opened.has(j)) opened.set(j, next.open());
+    }
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     // Asked for before the file begins here: the other worker starts from this session.
     const second = refused ? null : await secondPart(validator, f.index, entry, maxPerRule);

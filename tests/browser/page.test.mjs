@@ -168,6 +168,48 @@ test('large files are checked by two workers at once, with the same report as th
   assert.ok(stalled.parts < merged.parts - 1, `files checked in two parts: ${stalled.parts}`);
 });
 
+test('a read that never ends is started again from the same byte', async () => {
+  const { context, page } = await open(browser, url);
+  const result = await page.evaluate(async () => {
+    const { chunksOf } = await import('./engine.js');
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 123).map((_, i) => (i * 7) % 251);
+    const opened = [];
+    // A file whose first stream gives 100 KB and then nothing, ever (as Chromium's sometimes
+    // did); a stream opened later reads normally.
+    const fake = (from) => ({
+      size: bytes.length - from,
+      slice: (start = 0) => fake(from + start),
+      stream: () => {
+        opened.push(from);
+        if (opened.length > 1) return new Blob([bytes.subarray(from)]).stream();
+        let given = false;
+        return new ReadableStream({
+          type: 'bytes',
+          pull: (controller) => {
+            if (given) return new Promise(() => {});
+            given = true;
+            controller.enqueue(bytes.slice(0, 100000));
+            return undefined;
+          },
+        });
+      },
+    });
+    const reader = chunksOf(fake(0)).getReader();
+    let at = 0;
+    let same = true;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      same &&= value.every((b, i) => b === bytes[at + i]);
+      at += value.length;
+    }
+    return { opened, same: same && at === bytes.length };
+  });
+  assert.deepEqual(result.opened, [0, 100000], 'started again where the stalled stream stopped');
+  assert.ok(result.same, 'every byte, once, in order');
+  await context.close();
+});
+
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
   const zip = path.join(tmp, 'OneRoster.zip');
   execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });
