@@ -447,6 +447,7 @@ impl IdLog {
 
     /// Writes [`IdLog::sealed_copy`] as bytes (as its `Wire` form), without making the copy.
     fn put_sealed(&self, out: &mut Vec<u8>) {
+        out.reserve(self.entries.len() * ENTRY_BYTES + 32);
         self.entries.put(out);
         0usize.put(out); // no log
         0usize.put(out); // no candidates
@@ -814,6 +815,8 @@ impl Groups {
 }
 
 // The bytes of a forked session's tables and of a part's ids (see `crate::wire`).
+/// The bytes of one [`Entry`] in its `Wire` form (key, line, tag, flags, quiet).
+pub const ENTRY_BYTES: usize = 8 + 4 + 1 + 1 + 1;
 crate::wire::wire_struct!(Entry {
     key,
     line,

@@ -329,4 +329,10 @@ mod tests {
         assert!(Reader::read::<&'static str>(&"no-such-name".to_owned().to_wire()).is_none());
         assert!(Reader::read::<Vec<u8>>(&u64::MAX.to_wire()).is_none());
     }
+
+    #[test]
+    fn an_id_entry_takes_the_bytes_the_senders_reserve() {
+        let entry = crate::index::Entry::default();
+        assert_eq!(entry.to_wire().len(), crate::index::ENTRY_BYTES);
+    }
 }

@@ -469,7 +469,9 @@ impl Part {
 
     /// The ids `from..to` (of [`Part::id_count`]) as bytes.
     pub fn ids_bytes(&self, mut from: usize, mut to: usize) -> Vec<u8> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(
+            to.saturating_sub(from).min(self.id_count()) * crate::index::ENTRY_BYTES,
+        );
         for log in self.logs() {
             for entry in log.log_slice(from, to) {
                 entry.put(&mut out);
