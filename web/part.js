@@ -18,6 +18,8 @@ const ready = load().then(() => {
   postMessage({ type: 'ready' });
   return warmUp();
 });
+// (A worker that cannot load the engine says so, so that no file waits for it.)
+ready.catch(() => postMessage({ type: 'unavailable' }));
 
 /** Set by a self-test: parts are taken and never answered, as if this worker had hung. */
 let stalled = false;

@@ -75,6 +75,7 @@ function startPartWorker() {
       partWorker = w;
       partWorkerStarted();
     }
+    if (data.type === 'unavailable') partWorkerStarted();
     partsAsked.get(data.id)?.take(data);
     // An engine that failed may be left in any state (a wasm trap): the next part gets a
     // fresh one.
@@ -319,10 +320,16 @@ async function validate(inputs, maxPerRule) {
       await feedUntil(second.cut, second.asked.progress);
       validator.endFirstPart();
       flush(validator);
-      if (failure) second.asked.abandon();
+      if (failure) {
+        // The part worker would go on with a part nobody waits for: it is replaced.
+        second.asked.abandon();
+        restartPartWorker();
+      }
       if ((await partArrived(second.asked)) && validator.absorb()) {
         fileBytes = f.size;
         reader.cancel?.();
+      } else {
+        validator.dropPart();
       }
       flush(validator);
     }

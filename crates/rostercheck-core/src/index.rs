@@ -559,14 +559,19 @@ impl IdLog {
         self.log.get(from.min(to)..to).unwrap_or_default()
     }
 
-    /// Appends a log entry from [`IdLog::log_bytes`]; false when all that this log was read
-    /// from announced have arrived.
+    /// Appends a log entry sent from another worker ([`IdLog::log_slice`]); false when all
+    /// that this log was read from announced have arrived.
     pub fn receive(&mut self, entry: Entry) -> bool {
         if self.awaited == 0 {
             return false;
         }
+        // A part's log arrives sorted: it is not sorted again unless an entry is out of order.
+        let order = |e: &Entry| (e.key, e.line, e.quiet);
+        self.sorted &= self
+            .log
+            .last()
+            .is_none_or(|last| order(last) <= order(&entry));
         self.log.push(entry);
-        self.sorted = false;
         self.awaited -= 1;
         true
     }
@@ -850,7 +855,7 @@ crate::wire::wire_struct!(Index {
 
 /// A sealed table, or a part's sorted log ([`IdLog::sort_log`]) with its kept candidates; the
 /// filter is not carried (a part's log takes no more rows), and the log's entries only by
-/// their count: they follow in pieces ([`IdLog::log_bytes`], [`IdLog::receive`]).
+/// their count: they follow in pieces ([`IdLog::log_slice`], [`IdLog::receive`]).
 impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
         debug_assert!(self.eager.is_none() && self.unfiltered.is_empty());

@@ -131,7 +131,8 @@ pub fn validate_in_memory_in_parts(
                 let mut copy = Part::from_bytes(&part.to_bytes())?;
                 // In pieces of 1,000 ids, as the page sends them.
                 for from in (0..part.id_count()).step_by(1000) {
-                    copy.add_ids(&part.ids_bytes(from, from + 1000));
+                    copy.add_ids(&part.ids_bytes(from, from + 1000))
+                        .then_some(())?;
                 }
                 Some((cut, copy))
             } else {

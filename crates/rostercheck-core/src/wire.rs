@@ -1,8 +1,10 @@
 //! The bytes two sessions exchange when one file is checked in two parts by two workers that
 //! share no memory (the page's workers; see `Session::fork_bytes` and `Part::to_bytes`). Both
 //! ends run the same build, so the form only has to round-trip: fixed-width little-endian
-//! numbers, lengths before contents, enums by position. Reading checks every length against
-//! the bytes left and gives None on anything malformed.
+//! numbers, lengths before contents, enums by position. Reading checks every count against
+//! the bytes left and takes memory with `try_reserve`, so malformed bytes give None, never a
+//! panic. (Bytes that are well formed but inconsistent, say a table list of the wrong length,
+//! are not checked: they only ever come from the same build in another worker of the page.)
 
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hash};
@@ -34,8 +36,7 @@ impl<'a> Reader<'a> {
         self.take(N)?.try_into().ok()
     }
 
-    /// A count of items, each at least one byte: a count beyond the bytes left is malformed
-    /// (and never sizes an allocation).
+    /// A count of items, each at least one byte: a count beyond the bytes left is malformed.
     fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(u64::get(self)?).ok()?;
         (n <= self.bytes.len()).then_some(n)
@@ -186,7 +187,9 @@ impl<T: Wire> Wire for Vec<T> {
     #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
         let n = r.count()?;
-        let mut items = Vec::with_capacity(n);
+        // (An item may take more memory than bytes: a count that cannot fit is refused.)
+        let mut items = Vec::new();
+        items.try_reserve(n).ok()?;
         for _ in 0..n {
             items.push(T::get(r)?);
         }
@@ -267,18 +270,17 @@ macro_rules! wire_struct {
 }
 pub(crate) use wire_struct;
 
-/// `Wire` for an enum without data, by the position of its variant.
+/// `Wire` for an enum without data, by its discriminant; every variant must be listed (the
+/// match is exhaustive).
 macro_rules! wire_enum {
     ($t:ty { $($variant:ident),* $(,)? }) => {
         impl $crate::wire::Wire for $t {
             fn put(&self, out: &mut Vec<u8>) {
-                let all = [$(<$t>::$variant),*];
-                let at = all.iter().position(|v| v == self).unwrap_or(0);
-                out.push(at as u8);
+                out.push(match self { $(<$t>::$variant => <$t>::$variant as u8),* });
             }
             fn get(r: &mut $crate::wire::Reader<'_>) -> Option<Self> {
-                let all = [$(<$t>::$variant),*];
-                all.get(usize::from(<u8 as $crate::wire::Wire>::get(r)?)).copied()
+                let at = <u8 as $crate::wire::Wire>::get(r)?;
+                [$(<$t>::$variant),*].into_iter().find(|v| *v as u8 == at)
             }
         }
     };

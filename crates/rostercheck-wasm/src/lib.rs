@@ -204,6 +204,12 @@ impl Validator {
         self.part.as_mut().is_some_and(|p| p.add_ids(bytes))
     }
 
+    /// Forgets a part received and not absorbed (its ids may hold tens of MB).
+    #[wasm_bindgen(js_name = dropPart)]
+    pub fn drop_part(&mut self) {
+        self.part = None;
+    }
+
     /// Takes in the part received, once the first part is fed; false when it could not be
     /// merged exactly (or did not arrive whole): then feed the rest of the file instead.
     pub fn absorb(&mut self) -> bool {

@@ -251,7 +251,8 @@ impl Session {
             }
             (crs, crlf) = reader.line_ends();
         }
-        // Sorted here, on this part's thread: the first session then only merges.
+        // Sorted here, on this part's thread: the first session then only merges (its
+        // `IdLog::receive` keeps the order known when the ids travel as bytes).
         for log in [
             self.index.table_mut(file.kind),
             &mut self.usernames,
