@@ -171,18 +171,13 @@ impl<T: Wire> Wire for Box<T> {
     }
 }
 
-/// Puts the items of a sequence, after their count.
-fn put_items<'a, T: Wire + 'a>(items: impl ExactSizeIterator<Item = &'a T>, out: &mut Vec<u8>) {
-    items.len().put(out);
-    for item in items {
-        item.put(out);
-    }
-}
-
 impl<T: Wire> Wire for Vec<T> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
-        put_items(self.iter(), out);
+        self.len().put(out);
+        for item in self {
+            item.put(out);
+        }
     }
     #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
@@ -197,43 +192,47 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
+/// Puts a map's entries, after their count.
+fn put_pairs<'a, K: Wire + 'a, V: Wire + 'a>(
+    pairs: impl ExactSizeIterator<Item = (&'a K, &'a V)>,
+    out: &mut Vec<u8>,
+) {
+    pairs.len().put(out);
+    for (k, v) in pairs {
+        k.put(out);
+        v.put(out);
+    }
+}
+
+/// Reads a map written by [`put_pairs`].
+fn get_pairs<K: Wire, V: Wire, M: Default + Extend<(K, V)>>(r: &mut Reader<'_>) -> Option<M> {
+    let n = r.count()?;
+    let mut map = M::default();
+    for _ in 0..n {
+        map.extend([(K::get(r)?, V::get(r)?)]);
+    }
+    Some(map)
+}
+
 impl<K: Wire + Ord, V: Wire> Wire for BTreeMap<K, V> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
-        for (k, v) in self {
-            k.put(out);
-            v.put(out);
-        }
+        put_pairs(self.iter(), out);
     }
     #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
-        let n = r.count()?;
-        let mut map = Self::default();
-        for _ in 0..n {
-            map.insert(K::get(r)?, V::get(r)?);
-        }
-        Some(map)
+        get_pairs(r)
     }
 }
 
 impl<K: Wire + Eq + Hash, V: Wire, S: BuildHasher + Default> Wire for HashMap<K, V, S> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
-        for (k, v) in self {
-            k.put(out);
-            v.put(out);
-        }
+        put_pairs(self.iter(), out);
     }
     #[inline(never)]
     fn get(r: &mut Reader<'_>) -> Option<Self> {
-        let n = r.count()?;
-        let mut map = Self::default();
-        for _ in 0..n {
-            map.insert(K::get(r)?, V::get(r)?);
-        }
-        Some(map)
+        get_pairs(r)
     }
 }
 
