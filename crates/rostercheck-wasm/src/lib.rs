@@ -14,6 +14,8 @@ use wasm_bindgen::prelude::*;
 struct Collector {
     report: Report,
     batch: Vec<Diagnostic>,
+    /// False in a part's validator: its findings reach the page through the first worker.
+    batching: bool,
 }
 
 impl Sink for Collector {
@@ -28,7 +30,7 @@ impl Sink for Collector {
     fn push(&mut self, d: Diagnostic) {
         let listed = self.report.diagnostics.len();
         self.report.push(d);
-        if self.report.diagnostics.len() > listed {
+        if self.batching && self.report.diagnostics.len() > listed {
             if let Some(kept) = self.report.diagnostics.last() {
                 self.batch.push(kept.clone());
             }
@@ -67,6 +69,7 @@ impl Validator {
             collector: Collector {
                 report: Report::new(max_per_rule),
                 batch: Vec::new(),
+                batching: true,
             },
             names,
             skipped: LineBreaks::default(),
@@ -131,10 +134,10 @@ impl Validator {
     #[wasm_bindgen(js_name = fromFork)]
     pub fn from_fork(bytes: &[u8], max_per_rule: usize) -> Option<Validator> {
         console_error_panic_hook::set_once();
-        Some(Validator {
-            session: Session::from_fork_bytes(bytes)?,
-            ..Validator::new(Vec::new(), max_per_rule)
-        })
+        let mut validator = Validator::new(Vec::new(), max_per_rule);
+        validator.session = Session::from_fork_bytes(bytes)?;
+        validator.collector.batching = false;
+        Some(validator)
     }
 
     /// Reads the header from the file's first bytes without checking it; returns the bytes it
@@ -163,7 +166,6 @@ impl Validator {
     #[wasm_bindgen(js_name = takePart)]
     pub fn take_part(&mut self) -> Vec<u8> {
         let findings = std::mem::take(&mut self.collector.report);
-        self.collector.batch = Vec::new();
         self.part = std::mem::take(&mut self.session).take_part(findings);
         self.part.as_ref().map(Part::to_bytes).unwrap_or_default()
     }
