@@ -108,6 +108,9 @@ pub struct IdLog {
     shift: u32,
     /// Appended since the last seal.
     log: Vec<Entry>,
+    /// Other parts' logs taken in by [`IdLog::absorb`], each sorted, no key in two of them
+    /// nor in `log`: merged into the table only when it is sealed for look-ups.
+    runs: Vec<Vec<Entry>>,
     filter: Vec<u64>,
     /// Rows not yet run through the filter: they are run in batches, so that the filter's
     /// cache misses overlap instead of stalling one row at a time. Their value and raw line
@@ -136,6 +139,7 @@ impl IdLog {
             dir: vec![0, 0],
             shift: 63,
             log: Vec::new(),
+            runs: Vec::new(),
             filter: Vec::new(),
             unfiltered: Vec::with_capacity(FILTER_BATCH),
             arena: Vec::new(),
@@ -292,6 +296,34 @@ impl IdLog {
         dups
     }
 
+    /// The duplicates of a table nothing looks up in once its file has ended, in line order,
+    /// as [`IdLog::seal`] finds them; found in each sorted part in turn, without merging the
+    /// parts into one table (ten million ids of enrollments.csv are only compared).
+    pub fn into_duplicates(mut self) -> Vec<Duplicate> {
+        if self.eager.is_some() || !self.entries.is_empty() {
+            return self.seal();
+        }
+        self.run_filter();
+        self.sort_log();
+        let candidates = std::mem::take(&mut self.candidates);
+        let mut dups = Vec::new();
+        for part in std::iter::once(&self.log).chain(&self.runs) {
+            let mut first: Option<&Entry> = None;
+            for e in part {
+                match first {
+                    Some(f) if f.key == e.key => {
+                        if !e.quiet {
+                            dups.push(duplicate(e, f, &candidates));
+                        }
+                    }
+                    _ => first = Some(e),
+                }
+            }
+        }
+        dups.sort_unstable_by_key(|d| d.line);
+        dups
+    }
+
     /// True when so many rows may be duplicates that their kept values should be settled now
     /// (a file of one id repeated a hundred million times stays within bounded memory).
     pub fn compaction_due(&self) -> bool {
@@ -306,6 +338,10 @@ impl IdLog {
 
     fn merge_log(&mut self) -> Vec<Duplicate> {
         self.run_filter();
+        for run in std::mem::take(&mut self.runs) {
+            self.sort_log();
+            merge_sorted(&mut self.log, &run);
+        }
         let candidates = std::mem::take(&mut self.candidates);
         self.flagged = 0;
         let mut dups = Vec::new();
@@ -344,17 +380,7 @@ impl IdLog {
         self.entries.retain(|e| match first {
             Some(f) if f.key == e.key => {
                 if !e.quiet {
-                    let line = u64::from(e.line);
-                    let kept = candidates
-                        .binary_search_by_key(&line, |c| c.0)
-                        .ok()
-                        .and_then(|i| candidates.get(i));
-                    dups.push(Duplicate {
-                        line,
-                        first: f.line,
-                        value: kept.map(|c| c.1.clone()),
-                        raw: kept.map(|c| c.2.clone()),
-                    });
+                    dups.push(duplicate(e, &f, &candidates));
                 }
                 false
             }
@@ -465,6 +491,8 @@ impl IdLog {
             || !other.complete()
             || !self.entries.is_empty()
             || !other.entries.is_empty()
+            || !self.runs.is_empty()
+            || !other.runs.is_empty()
             // (Half: a log that read both parts would also flag some rows of the second
             // that only resemble the first's.)
             || self.flagged + other.flagged >= CANDIDATE_CAP / 2
@@ -496,34 +524,14 @@ impl IdLog {
         }
     }
 
-    /// Merges `other`'s part of the file in (after [`IdLog::can_absorb`], which sorted both
-    /// logs and found no value in both): the merged log is sorted, so the end of the file
-    /// only checks its order. Merged from the back, in place: no second copy of the ids.
+    /// Takes in `other`'s part of the file (after [`IdLog::can_absorb`], which sorted both
+    /// logs and found no value in both). It is kept as a sorted run of its own: merged when
+    /// the table is sealed for look-ups, only compared when it is not
+    /// ([`IdLog::into_duplicates`]).
     pub fn absorb(&mut self, mut other: IdLog) {
-        self.sort_log();
         other.sort_log();
-        let (a, b) = (self.log.len(), other.log.len());
-        self.log.resize(a + b, Entry::default());
-        let (mut i, mut j) = (a, b);
-        for k in (0..a + b).rev() {
-            if j == 0 {
-                break; // the rest of this log is in place
-            }
-            let take_a =
-                i > 0 && self.log.get(i - 1).map(|e| e.key) > other.log.get(j - 1).map(|e| e.key);
-            let next = if take_a {
-                i -= 1;
-                self.log.get(i).copied()
-            } else {
-                j -= 1;
-                other.log.get(j).copied()
-            };
-            if let (Some(e), Some(slot)) = (next, self.log.get_mut(k)) {
-                *slot = e;
-            }
-        }
-        // (Equal keys come from one part, in their order: the merge keeps sort_entries order.)
-        self.sorted = true;
+        self.runs.push(std::mem::take(&mut other.log));
+        // (Its rows are all later than this part's: the candidates stay in line order.)
         self.candidates.append(&mut other.candidates);
         self.flagged += other.flagged;
     }
@@ -586,6 +594,7 @@ impl IdLog {
         let bytes = self.entries.capacity() * std::mem::size_of::<Entry>()
             + self.dir.capacity() * 4
             + self.log.capacity() * std::mem::size_of::<Entry>()
+            + self.runs.iter().map(|r| r.capacity()).sum::<usize>() * std::mem::size_of::<Entry>()
             + self.filter.capacity() * 8;
         (self.entries.len(), bytes)
     }
@@ -604,6 +613,40 @@ fn sort_entries(entries: &mut [Entry]) {
             same.sort_unstable_by_key(|e| (e.line, e.quiet));
         }
         rest = tail;
+    }
+}
+
+/// The duplicate `e` of the key first defined by `first`, with the value and raw line kept
+/// for it (`candidates` is in line order).
+fn duplicate(e: &Entry, first: &Entry, candidates: &[(u64, String, String)]) -> Duplicate {
+    let line = u64::from(e.line);
+    let kept = candidates
+        .binary_search_by_key(&line, |c| c.0)
+        .ok()
+        .and_then(|i| candidates.get(i));
+    Duplicate {
+        line,
+        first: first.line,
+        value: kept.map(|c| c.1.clone()),
+        raw: kept.map(|c| c.2.clone()),
+    }
+}
+
+/// Merges the sorted `run` into the sorted `log`, in place from the back (no second copy of
+/// the log). No key is in both, so the result is in [`sort_entries`] order.
+fn merge_sorted(log: &mut Vec<Entry>, run: &[Entry]) {
+    let (a, b) = (log.len(), run.len());
+    log.resize(a + b, Entry::default());
+    // Without a branch on the keys (random keys would mispredict every other step): each step
+    // writes the larger of the two candidates and moves one of the two positions.
+    let (mut i, mut j) = (a, b);
+    while j > 0 {
+        let theirs = run[j - 1];
+        let mine = log[i.saturating_sub(1)];
+        let take_mine = i > 0 && mine.key > theirs.key;
+        log[i + j - 1] = if take_mine { mine } else { theirs };
+        i -= usize::from(take_mine);
+        j -= usize::from(!take_mine);
     }
 }
 
@@ -858,7 +901,7 @@ crate::wire::wire_struct!(Index {
 /// their count: they follow in pieces ([`IdLog::log_slice`], [`IdLog::receive`]).
 impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
-        debug_assert!(self.eager.is_none() && self.unfiltered.is_empty());
+        debug_assert!(self.eager.is_none() && self.unfiltered.is_empty() && self.runs.is_empty());
         self.entries.put(out);
         self.log.len().put(out);
         self.candidates.put(out);

@@ -974,10 +974,12 @@ impl Session {
             if which != Repeated::SourcedId && !users {
                 break;
             }
-            let dups = if at_end && which != Repeated::SourcedId {
-                // Usernames and emails are only compared within users.csv: their tables are
-                // not kept past its end.
-                std::mem::replace(log, index::IdLog::new(self.unoptimised)).seal()
+            // Usernames and emails are only compared within users.csv, and the sourcedIds
+            // of a file nothing refers to (enrollments.csv) only with each other: their
+            // tables are not kept past the file's end.
+            let kept = which == Repeated::SourcedId && file.kind.is_referenced();
+            let dups = if at_end && !kept {
+                std::mem::replace(log, index::IdLog::new(self.unoptimised)).into_duplicates()
             } else if at_end {
                 log.seal()
             } else if log.compaction_due() {

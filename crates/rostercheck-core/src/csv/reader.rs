@@ -607,6 +607,46 @@ mod tests {
 
     use super::*;
 
+    /// Line breaks as the reader counts them, one byte at a time.
+    fn breaks_one_by_one(bytes: &[u8]) -> u64 {
+        let mut n = 0;
+        for (i, b) in bytes.iter().enumerate() {
+            let after_cr = i > 0 && bytes.get(i - 1) == Some(&b'\r');
+            if *b == b'\r' || (*b == b'\n' && !after_cr) {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_breaks_do_not_depend_on_pieces(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b'\r', b'\n', b'"']), 0..2000),
+            cuts in proptest::collection::vec(0usize..2000, 0..6),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut counted = LineBreaks::default();
+            let mut from = 0;
+            for to in cuts.into_iter().chain([bytes.len()]) {
+                counted.feed(bytes.get(from..to).unwrap_or_default());
+                from = to;
+            }
+            proptest::prop_assert_eq!(counted.count, breaks_one_by_one(&bytes));
+        }
+    }
+
+    #[test]
+    fn line_breaks_are_counted_in_long_runs() {
+        // Past one block of lanes (255 rows of 32 bytes), with every kind of line end.
+        let text = "a,b\r\nc\nd\re,f\n".repeat(5000);
+        let mut counted = LineBreaks::default();
+        counted.feed(text.as_bytes());
+        assert_eq!(counted.count, breaks_one_by_one(text.as_bytes()));
+        assert_eq!(counted.count, 4 * 5000);
+    }
+
     #[derive(Debug, PartialEq)]
     enum Seen {
         Rec(u64, u64, Vec<String>, String),

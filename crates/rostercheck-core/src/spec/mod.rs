@@ -205,6 +205,18 @@ impl FileKind {
             .find(|k| k.file_name().eq_ignore_ascii_case(name))
     }
 
+    /// Whether a column of some file (in either version) refers to this kind's sourcedIds: if
+    /// not, its ids are only compared with each other, and not kept after its file.
+    pub fn is_referenced(self) -> bool {
+        [Version::V1_1, Version::V1_2].iter().any(|v| {
+            v.spec()
+                .files
+                .iter()
+                .flat_map(|f| f.columns.iter())
+                .any(|c| c.reference == Some(self))
+        })
+    }
+
     /// The name without `.csv`, as used in `file.<name>` manifest properties.
     pub fn stem(self) -> &'static str {
         let name = self.file_name();
