@@ -331,7 +331,9 @@ fn run<R: Read + Seek + Send>(
                         }));
                     }
                     session.begin_file(index);
-                    if let Some(size) = size {
+                    // A file checked in two parts: this session reads only the first.
+                    let part = second.as_ref().and(cuts.get(&index)).map(|c| c.at);
+                    if let Some(size) = part.or(size) {
                         session.size_hint(size);
                     }
                 }
