@@ -1,9 +1,9 @@
 // The part worker: checks the second part of a large file while the validation worker
 // (web/worker.js) checks the first, so that both cores work on one file. It is given the
 // validation worker's session as bytes (the engine's `forkBytes`), reads the file's header,
-// counts the lines up to the cut so that its line numbers are right, checks the rest, and
-// sends the result back as bytes for the validation worker to `absorb`. Anything that goes
-// wrong here sends 'failed', and the validation worker checks that part itself.
+// checks the file from the cut on, and sends the result back as bytes for the validation
+// worker to `absorb`. Anything that goes wrong here sends 'failed', and the validation worker
+// checks that part itself.
 import { Validator } from './rostercheck_wasm.js';
 import { load, warmUp, eachChunk } from './engine.js';
 
@@ -43,8 +43,7 @@ async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
     validator.beginFile(index);
     validator.sizeHint(file.size - cut);
     const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
-    const used = validator.readHead(head);
-    if (used < 0) throw new Error('no line break in the head');
+    if (validator.readHead(head) < 0) throw new Error('no line break in the head');
     // Progress tells the validation worker this one is alive (it gives up on a silent one).
     let bytes = 0;
     let rows = 0;
@@ -55,11 +54,8 @@ async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
       last = now;
       postMessage({ type: 'progress', id, bytes, rows });
     };
-    validator.countLines(head.subarray(used));
-    await eachChunk(file.slice(head.length, cut), (chunk) => {
-      validator.countLines(chunk);
-      progress();
-    });
+    // (The bytes between the head and the cut are not read: the validation worker shifts
+    // this part's line numbers when it takes the part in.)
     validator.startPart();
     const rowsBefore = validator.rows();
     await eachChunk(file.slice(cut), (chunk) => {

@@ -9,7 +9,6 @@ use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
-use rostercheck_core::csv::LineBreaks;
 use rostercheck_core::session::Part;
 use rostercheck_core::{Report, Session};
 
@@ -186,12 +185,8 @@ const BLOCKS_AHEAD: usize = 4;
 /// below it, starting the second thread costs about what it saves.
 const SPLIT_FROM: u64 = 4 << 20;
 
-/// Where a large file is cut in two: after the first line break past this share of its
-/// bytes. A little past the middle, because the other thread first counts the lines before
-/// the cut (measured on the city package: the two parts then end together).
-const CUT_AT_PERCENT: u64 = 53;
-
-/// Where a large file is cut in two: after the first line break past [`CUT_AT_PERCENT`].
+/// Where a large file is cut in two: after the first line break past its middle (the other
+/// thread starts there at once: it reads nothing before the cut but the header).
 struct Cut {
     path: PathBuf,
     at: u64,
@@ -204,7 +199,7 @@ fn cut_of(path: &Path, split_from: u64) -> Option<Cut> {
     if size < split_from.max(1) {
         return None;
     }
-    let middle = size / 100 * CUT_AT_PERCENT;
+    let middle = size / 2;
     file.seek(std::io::SeekFrom::Start(middle)).ok()?;
     let mut window = vec![0u8; BLOCK];
     let n = read_full(&mut file, &mut window).ok()?;
@@ -252,7 +247,8 @@ fn feed_all(
 const HEAD: usize = 64 * 1024;
 
 /// The second part of a large file, checked by a forked session on its own thread: it reads
-/// the header, counts the lines of the first part (to number its own), then checks the rest.
+/// the header, then checks the file from the cut on (the first session shifts its line
+/// numbers when it takes the part in: see `Session::start_part`).
 fn check_second_part(
     mut fork: Session,
     index: usize,
@@ -263,17 +259,11 @@ fn check_second_part(
     let mut file = File::open(&cut.path).ok()?;
     fork.begin_file(index);
     fork.size_hint(cut.size.saturating_sub(cut.at));
-    // The first lines (the header) are read; the lines up to the cut are only counted.
     let mut head = vec![0u8; HEAD.min(usize::try_from(cut.at).ok()?)];
     let n = read_full(&mut file, &mut head).ok()?;
-    let used = fork.read_head(head.get(..n)?, &mut Report::new(0))?;
-    let mut skipped = LineBreaks::default();
-    skipped.feed(head.get(used..n)?);
-    feed_all((&mut file).take(cut.at - n as u64), BLOCK, &mut |c| {
-        skipped.feed(c)
-    })
-    .ok()?;
-    fork.start_part(&skipped);
+    fork.read_head(head.get(..n)?, &mut Report::new(0))?;
+    fork.start_part();
+    file.seek(std::io::SeekFrom::Start(cut.at)).ok()?;
     let mut findings = Report::new(max_per_rule);
     feed_all(file, chunk_size, &mut |c| fork.feed(c, &mut findings)).ok()?;
     fork.take_part(findings)

@@ -555,6 +555,36 @@ impl IdLog {
         true
     }
 
+    /// Moves every line this log noted `by` lines down (a part that numbered its lines from
+    /// its head; see `Session::start_part`). The order of its values stays.
+    pub fn shift_lines(&mut self, by: u64) {
+        let shifted = |line: u32| u32::try_from(u64::from(line) + by).unwrap_or(u32::MAX);
+        let runs = self.runs.iter_mut().flatten();
+        for e in self
+            .entries
+            .iter_mut()
+            .chain(self.log.iter_mut())
+            .chain(runs)
+        {
+            e.line = shifted(e.line);
+        }
+        for row in &mut self.unfiltered {
+            row.line += by;
+        }
+        for c in &mut self.candidates {
+            c.0 += by;
+        }
+        if let Some(map) = &mut self.eager {
+            for e in map.values_mut() {
+                e.line = shifted(e.line);
+            }
+        }
+        for d in &mut self.eager_dups {
+            d.line += by;
+            d.first = shifted(d.first);
+        }
+    }
+
     /// Log entries not yet sorted into the table.
     pub fn log_len(&self) -> usize {
         self.log.len()
@@ -821,6 +851,15 @@ impl Groups {
     pub fn absorb(&mut self, mut other: Groups) {
         for (key, group) in other.drain_keyed() {
             self.insert(key, group);
+        }
+    }
+
+    /// Moves every line noted `by` lines down (see `IdLog::shift_lines`).
+    pub fn shift_lines(&mut self, by: u64) {
+        for group in self.map.values_mut() {
+            for line in &mut group.lines {
+                *line += by;
+            }
         }
     }
 

@@ -117,13 +117,11 @@ pub fn validate_in_memory_in_parts(
             fork.begin_file(i);
             fork.size_hint((bytes.len() - cut) as u64);
             // The first lines (the header), up to a line break in the first 256 bytes, as the
-            // CLI reads its first 64 KiB; the lines up to the cut are counted, not read.
+            // CLI reads its first 64 KiB; the lines from there to the cut are not read.
             let first_line = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1);
             let window = bytes.get(..cut.min(first_line.max(256)))?;
-            let head = fork.read_head(window, &mut Report::new(0))?;
-            let mut skipped = csv::LineBreaks::default();
-            skipped.feed(bytes.get(head..cut)?);
-            fork.start_part(&skipped);
+            fork.read_head(window, &mut Report::new(0))?;
+            fork.start_part();
             let mut findings = Report::new(report.max_per_rule());
             feed(&mut fork, bytes.get(cut..)?, &mut findings);
             let part = fork.take_part(findings)?;

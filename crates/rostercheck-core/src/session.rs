@@ -140,6 +140,12 @@ struct ModeMismatch {
 }
 
 impl ModeMismatch {
+    fn shift_lines(&mut self, by: u64) {
+        for line in &mut self.lines {
+            *line += by;
+        }
+    }
+
     /// Adds the rows of a later part of the file (the first row's column and value stay).
     fn absorb(&mut self, later: ModeMismatch) {
         if later.count == 0 {
@@ -2338,6 +2344,12 @@ struct BlankLines {
 }
 
 impl BlankLines {
+    fn shift_lines(&mut self, by: u64) {
+        for line in &mut self.lines {
+            *line += by;
+        }
+    }
+
     fn add(&mut self, line: u64) {
         self.count += 1;
         if self.lines.len() < LISTED_LINES {

@@ -339,3 +339,41 @@ fn an_enrollment_in_the_wrong_school_is_found_whichever_part_its_class_was_in() 
         "last class"
     );
 }
+
+#[test]
+fn a_reference_into_an_empty_file_from_the_second_part_only_keeps_its_line() {
+    // academicSessions.csv has no rows, and only the last courses name a school year: the
+    // finding's first line comes from the second part of courses.csv (its lines shifted).
+    let mut pkg = generated(Version::V1_1, Mode::Bulk, 3_000, 5);
+    for (name, bytes) in pkg.iter_mut() {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let kept = match name.as_str() {
+            "academicSessions.csv" => lines[..1].join("\n"),
+            "courses.csv" => {
+                let last = lines.len() - 3;
+                let rows = lines.iter().enumerate().map(|(i, line)| {
+                    let mut f: Vec<&str> = line.split(',').collect();
+                    if i > 0 && i < last && f.len() > 3 {
+                        f[3] = "";
+                    }
+                    f.join(",")
+                });
+                rows.collect::<Vec<_>>().join("\n")
+            }
+            _ => continue,
+        };
+        *bytes = format!("{kept}\n").into_bytes();
+    }
+    let parts = compare_in_parts(&pkg, &[4096], "references into an empty file");
+    assert!(parts.merged > 0, "{parts:?}");
+    let reference = report(Session::unoptimised(), &pkg, 4096, 0);
+    let courses = reference
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.file.as_deref() == Some("courses.csv") && d.message.contains("academicSessions")
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(courses.len(), 1, "{courses:#?}");
+}

@@ -3,7 +3,6 @@
 //! string per batch, which measured faster than building JS objects field by field); the final
 //! report is the same JSON the CLI prints with `--format json`.
 
-use rostercheck_core::csv::LineBreaks;
 use rostercheck_core::diagnostic::{Diagnostic, Severity, Sink};
 use rostercheck_core::rules::Rule;
 use rostercheck_core::{render, Part, Report, Session};
@@ -51,9 +50,7 @@ pub struct Validator {
     session: Session,
     collector: Collector,
     names: Vec<String>,
-    /// A part's validator: the line breaks before its part, counted so far, then its part
-    /// (sent as bytes, its ids in pieces).
-    skipped: LineBreaks,
+    /// A part's validator: its part (sent as bytes, its ids in pieces).
     part: Option<Part>,
 }
 
@@ -72,7 +69,6 @@ impl Validator {
                 batching: true,
             },
             names,
-            skipped: LineBreaks::default(),
             part: None,
         }
     }
@@ -129,8 +125,8 @@ impl Validator {
     }
 
     /// A validator for the second part of a file, from [`Validator::fork_bytes`]. Give it
-    /// `beginFile`, the file's first bytes (`readHead`), the bytes from there to the cut
-    /// (`countLines`), `startPart`, the rest of the file (`feed`), then `takePart`.
+    /// `beginFile`, the file's first bytes (`readHead`), `startPart`, the bytes from the cut
+    /// on (`feed`), then `takePart`. The bytes between the head and the cut are not needed.
     #[wasm_bindgen(js_name = fromFork)]
     pub fn from_fork(bytes: &[u8], max_per_rule: usize) -> Option<Validator> {
         console_error_panic_hook::set_once();
@@ -149,16 +145,10 @@ impl Validator {
             .map_or(-1.0, |n| n as f64)
     }
 
-    /// Counts the line breaks of bytes before the part (they are not checked).
-    #[wasm_bindgen(js_name = countLines)]
-    pub fn count_lines(&mut self, chunk: &[u8]) {
-        self.skipped.feed(chunk);
-    }
-
     /// Starts checking: the bytes fed from here on are the part.
     #[wasm_bindgen(js_name = startPart)]
     pub fn start_part(&mut self) {
-        self.session.start_part(&self.skipped);
+        self.session.start_part();
     }
 
     /// Ends the part and returns it as bytes, all but its ids (`partIdCount`, `partIds`);

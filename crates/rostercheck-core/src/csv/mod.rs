@@ -8,6 +8,6 @@ mod sniff;
 mod structure;
 
 pub use batch::RecordBatch;
-pub use reader::{Event, LineBreaks, Record, RecordReader, MAX_FIELDS, MAX_RECORD_BYTES};
+pub use reader::{Event, Record, RecordReader, MAX_FIELDS, MAX_RECORD_BYTES};
 pub use sniff::{decode_windows_1252, sniff, Sniffed, SNIFF_LEN};
 pub use structure::{scan_quotes, QuoteProblem};

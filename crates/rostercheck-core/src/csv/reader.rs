@@ -118,31 +118,6 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Counts line breaks as [`RecordReader`] numbers lines (a CR, an LF and a CRLF each end one
-/// line), much faster than reading the records: a session can start in the middle of a file.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct LineBreaks {
-    pub count: u64,
-    prev_cr: bool,
-}
-
-impl LineBreaks {
-    pub fn feed(&mut self, bytes: &[u8]) {
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            let after_cr = match i.checked_sub(1) {
-                Some(j) => bytes.get(j) == Some(&b'\r'),
-                None => self.prev_cr,
-            };
-            if bytes.get(i) == Some(&b'\r') || !after_cr {
-                self.count += 1;
-            }
-        }
-        if let Some(last) = bytes.last() {
-            self.prev_cr = *last == b'\r';
-        }
-    }
-}
-
 /// Push-fed CSV record reader. Feed chunks of any size; events do not depend on where the
 /// chunks split.
 pub struct RecordReader {
@@ -464,17 +439,6 @@ impl RecordReader {
             .then_some(self.line)
     }
 
-    /// Continues as if the input had reached `line` (the caller skipped bytes it counted with
-    /// [`LineBreaks`]); false, and nothing changed, unless between two records.
-    pub fn jump_to_line(&mut self, line: u64) -> bool {
-        if self.boundary_line().is_none() || self.prev_cr {
-            return false;
-        }
-        self.line = line;
-        self.record_line = line;
-        true
-    }
-
     /// CR bytes and CRLF pairs seen so far (see [`RecordReader::lone_crs`]).
     pub fn line_ends(&self) -> (u64, u64) {
         (self.crs, self.crlf)
@@ -606,46 +570,6 @@ mod tests {
     }
 
     use super::*;
-
-    /// Line breaks as the reader counts them, one byte at a time.
-    fn breaks_one_by_one(bytes: &[u8]) -> u64 {
-        let mut n = 0;
-        for (i, b) in bytes.iter().enumerate() {
-            let after_cr = i > 0 && bytes.get(i - 1) == Some(&b'\r');
-            if *b == b'\r' || (*b == b'\n' && !after_cr) {
-                n += 1;
-            }
-        }
-        n
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn line_breaks_do_not_depend_on_pieces(
-            bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b'\r', b'\n', b'"']), 0..2000),
-            cuts in proptest::collection::vec(0usize..2000, 0..6),
-        ) {
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
-            cuts.sort_unstable();
-            let mut counted = LineBreaks::default();
-            let mut from = 0;
-            for to in cuts.into_iter().chain([bytes.len()]) {
-                counted.feed(bytes.get(from..to).unwrap_or_default());
-                from = to;
-            }
-            proptest::prop_assert_eq!(counted.count, breaks_one_by_one(&bytes));
-        }
-    }
-
-    #[test]
-    fn line_breaks_are_counted_in_long_runs() {
-        // Past one block of lanes (255 rows of 32 bytes), with every kind of line end.
-        let text = "a,b\r\nc\nd\re,f\n".repeat(5000);
-        let mut counted = LineBreaks::default();
-        counted.feed(text.as_bytes());
-        assert_eq!(counted.count, breaks_one_by_one(text.as_bytes()));
-        assert_eq!(counted.count, 4 * 5000);
-    }
 
     #[derive(Debug, PartialEq)]
     enum Seen {

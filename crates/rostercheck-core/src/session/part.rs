@@ -1,14 +1,14 @@
 //! Checking one file in two parts at once (two threads, or two workers): a session made by
-//! [`Session::fork`] before the file reads its first part without checking it, checks the
-//! rest, and hands the result over as a [`Part`]; the first session checks the first part and
-//! then [`Session::absorb`]s the second. The findings are exactly those of one session reading
-//! the whole file: what the merge cannot reproduce exactly makes `absorb` refuse, and the
-//! caller then feeds the rest of the file to the first session itself.
+//! [`Session::fork`] before the file reads its header, checks the file from the cut on (its
+//! line numbers short by the lines before the cut, which it does not read), and hands the
+//! result over as a [`Part`]; the first session checks the first part and then
+//! [`Session::absorb`]s the second, shifting its lines. The findings are exactly those of one
+//! session reading the whole file: what the merge cannot reproduce exactly makes `absorb`
+//! refuse, and the caller then feeds the rest of the file to the first session itself.
 
 use std::collections::BTreeMap;
 
 use super::{BlankLines, FileState, ModeMismatch, Session, MISALIGNED_IDS};
-use crate::csv::LineBreaks;
 use crate::diagnostic::Sink;
 use crate::index::{Groups, IdLog};
 use crate::manifest::Mode;
@@ -205,15 +205,13 @@ impl Session {
         Some(used)
     }
 
-    /// Starts checking where the part starts, after the header read by
-    /// [`Session::read_head`] and the bytes up to the cut, whose line breaks are `skipped`.
-    /// (If the header ended inside a record, the part cannot be merged: `absorb` sees it.)
-    pub fn start_part(&mut self, skipped: &LineBreaks) {
-        if let Some(reader) = self.current.as_mut().and_then(|f| f.reader.as_mut()) {
-            if let Some(line) = reader.boundary_line() {
-                reader.jump_to_line(line + skipped.count);
-            }
-        }
+    /// Starts checking where the part starts (the caller feeds the bytes from the cut on),
+    /// after the header read by [`Session::read_head`]. The lines between the head and the cut
+    /// are not read: the part's line numbers run on from the head's, short of the true ones
+    /// by as many lines, and [`Session::absorb`] shifts them, since the first session knows
+    /// the line of the cut by then. (If the head ended inside a record, the part cannot be
+    /// merged: `absorb` sees it.)
+    pub fn start_part(&mut self) {
         self.set_checking(true);
     }
 
@@ -330,6 +328,9 @@ impl Session {
         self.flush_rows(&mut file, sink);
         let ok = self.can_absorb(&file, &mut part);
         if ok {
+            let here = file.reader.as_ref().and_then(|r| r.boundary_line());
+            let start = part.start.as_ref().and_then(|s| s.line);
+            part.shift_lines(here.unwrap_or(0).saturating_sub(start.unwrap_or(0)));
             self.merge(&mut file, part, sink);
             self.parts_absorbed += 1;
         }
@@ -358,8 +359,11 @@ impl Session {
             && !file.skip
             && file.header_seen
             && start.header_seen
-            && start.line.is_some()
-            && here == start.line
+            && here.zip(start.line).is_some_and(|(here, start)| {
+                // The part numbered its lines from its head: shifted by the lines between,
+                // unless a finding's message names them.
+                here == start || (here > start && !part.names_its_lines())
+            })
             && !part.irregular
             && (file.mode.is_none() || file.mode == part.mode)
             && file.misaligned + part.misaligned <= MISALIGNED_IDS
@@ -412,6 +416,46 @@ impl Session {
         self.overview.absorb(&part.overview, &part.overview_base);
         // No class is in both parts (`can_absorb`), so the order of these does not matter.
         self.index.class_school.extend(part.class_school);
+    }
+}
+
+impl Part {
+    /// Findings whose message names lines of this part (a record over several lines): they
+    /// cannot be shifted after the fact.
+    fn names_its_lines(&self) -> bool {
+        use crate::rules::encoding::{LINE_BREAK_IN_FIELD, RECORD_TOO_LONG, UNBALANCED_QUOTE};
+        self.findings.diagnostics.iter().any(|d| {
+            [&LINE_BREAK_IN_FIELD, &RECORD_TOO_LONG, &UNBALANCED_QUOTE]
+                .iter()
+                .any(|rule| rule.code == d.code)
+        })
+    }
+
+    /// Moves every line this part noted `by` lines down (see [`Session::start_part`]).
+    fn shift_lines(&mut self, by: u64) {
+        if by == 0 {
+            return;
+        }
+        if let Some(line) = self.start.as_mut().and_then(|s| s.line.as_mut()) {
+            *line += by;
+        }
+        for d in &mut self.findings.diagnostics {
+            if let Some(line) = d.line.as_mut() {
+                *line += by;
+            }
+        }
+        self.blank_lines.shift_lines(by);
+        self.bulk_filled.shift_lines(by);
+        self.delta_missing.shift_lines(by);
+        for log in [&mut self.ids, &mut self.usernames, &mut self.emails] {
+            log.shift_lines(by);
+        }
+        for groups in std::iter::once(&mut self.ready).chain(&mut self.pending) {
+            groups.shift_lines(by);
+        }
+        for (_, line) in self.empty_refs.values_mut() {
+            *line += by;
+        }
     }
 }
 
