@@ -1376,7 +1376,9 @@ impl Session {
             if let Some(cell) = cells.get_mut(pos) {
                 *cell = Some(value);
             }
-            values::check(column, value, version, &mut file.findings);
+            // (A finding past the listing cap is only counted: it gets no message.)
+            let listed = |rule: &'static crate::rules::Rule| sink.keeps(Some(name), rule.code);
+            values::check(column, value, version, &listed, &mut file.findings);
             // An id with no finding has been checked: it is a valid identifier.
             let valid_id = matches!(column.ty, ValueType::Guid | ValueType::GuidRef)
                 && file.findings.is_empty();
@@ -2441,7 +2443,7 @@ fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> Option<String> {
             })
             .map(|(c, v)| {
                 findings.clear();
-                values::check(c, v, plan.layout_version, &mut findings);
+                values::check(c, v, plan.layout_version, &|_| false, &mut findings);
                 if findings.is_empty() {
                     1
                 } else {
@@ -2465,7 +2467,7 @@ fn extra_fields_cause(plan: &Plan, record: &Record<'_>) -> Option<String> {
         let usual = match column {
             Some(c) if c.grades || c.ty.is_list() => {
                 let mut problems = Vec::new();
-                values::check(c, &row[pos], plan.layout_version, &mut problems);
+                values::check(c, &row[pos], plan.layout_version, &|_| false, &mut problems);
                 if problems.is_empty() {
                     1
                 } else {

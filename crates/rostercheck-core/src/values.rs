@@ -1,5 +1,6 @@
 //! Checks of single values against their column's type and vocabulary, driven by the spec
-//! tables. Each check returns nothing on the happy path and allocates only for a finding.
+//! tables. Each check returns nothing on the happy path and allocates only for a finding that
+//! is listed.
 
 use crate::diagnostic::Severity;
 use crate::rules::{value as rules, Rule};
@@ -14,7 +15,34 @@ pub struct Finding {
     pub help: String,
 }
 
+/// Asked of each finding before its message is written: whether it will be listed. One that
+/// will only be counted (past the listing cap) gets no text, which saves formatting millions
+/// of messages for a file whose every row has the same wrong value.
+pub type Wanted<'a> = &'a dyn Fn(&'static Rule) -> bool;
+
+/// A finding of `rule` with its message and help, written only when `wanted` lists it.
+macro_rules! finding {
+    ($wanted:expr, $rule:expr, $message:expr, $help:expr $(,)?) => {{
+        let rule: &'static Rule = $rule;
+        if $wanted(rule) {
+            Finding::new(rule, $message, $help)
+        } else {
+            Finding::counted(rule)
+        }
+    }};
+}
+
 impl Finding {
+    /// A finding only counted: no message (see [`Wanted`]).
+    fn counted(rule: &'static Rule) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity,
+            message: String::new(),
+            help: String::new(),
+        }
+    }
+
     fn new(rule: &'static Rule, message: String, help: impl Into<String>) -> Finding {
         Finding {
             rule,
@@ -30,65 +58,72 @@ impl Finding {
     }
 }
 
-/// Checks a non-empty value of `column`. Findings are appended to `out`.
-pub fn check(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<Finding>) {
+/// Checks a non-empty value of `column`. Findings are appended to `out`, with a message when
+/// `w` wants them listed.
+pub fn check(
+    column: &ColumnSpec,
+    value: &str,
+    version: Version,
+    w: Wanted<'_>,
+    out: &mut Vec<Finding>,
+) {
     let name = column.name;
     match column.ty {
         ValueType::Guid | ValueType::GuidRef => {
-            if let Some(f) = check_guid(name, value) {
+            if let Some(f) = check_guid(w, name, value) {
                 out.push(f);
             }
         }
         ValueType::Id => {
-            if let Some(f) = check_scientific(name, value) {
+            if let Some(f) = check_scientific(w, name, value) {
                 out.push(f);
             }
         }
-        ValueType::Text if column.grades => check_list(column, value, version, out),
+        ValueType::Text if column.grades => check_list(w, column, value, version, out),
         ValueType::Text => {
             if name.ends_with("dentifier") {
-                if let Some(f) = check_scientific(name, value) {
+                if let Some(f) = check_scientific(w, name, value) {
                     out.push(f);
                 }
             }
         }
         ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList => {
-            check_list(column, value, version, out)
+            check_list(w, column, value, version, out)
         }
         ValueType::Enum => {
             if let Some(vocab) = column.vocab {
-                if let Some(f) = check_enum(name, vocab, column.extensible, value) {
+                if let Some(f) = check_enum(w, name, vocab, column.extensible, value) {
                     out.push(f);
                 }
             }
         }
         ValueType::Boolean => {
-            if let Some(f) = check_boolean(name, value) {
+            if let Some(f) = check_boolean(w, name, value) {
                 out.push(f);
             }
         }
         ValueType::Float => {
-            if let Some(f) = check_float(name, value) {
+            if let Some(f) = check_float(w, name, value) {
                 out.push(f);
             }
         }
         ValueType::Integer => {
-            if let Some(f) = check_integer(name, value) {
+            if let Some(f) = check_integer(w, name, value) {
                 out.push(f);
             }
         }
         ValueType::Date => {
-            if let Some(f) = check_date(name, value) {
+            if let Some(f) = check_date(w, name, value) {
                 out.push(f);
             }
         }
         ValueType::DateTime => {
-            if let Some(f) = check_datetime(name, value, version) {
+            if let Some(f) = check_datetime(w, name, value, version) {
                 out.push(f);
             }
         }
         ValueType::Year => {
-            if let Some(f) = check_year(name, value) {
+            if let Some(f) = check_year(w, name, value) {
                 out.push(f);
             }
         }
@@ -100,7 +135,13 @@ pub fn list_items(value: &str) -> impl Iterator<Item = &str> {
     value.split(',')
 }
 
-fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<Finding>) {
+fn check_list(
+    w: Wanted<'_>,
+    column: &ColumnSpec,
+    value: &str,
+    version: Version,
+    out: &mut Vec<Finding>,
+) {
     let name = column.name;
     if !value.contains(',') {
         for sep in [';', '|'] {
@@ -112,7 +153,8 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                     Severity::Warning
                 };
                 out.push(
-                    Finding::new(
+                    finding!(
+                        w,
                         &rules::LIST_FORMAT,
                         format!("`{name}` items are separated by `{sep}` instead of commas"),
                         format!(
@@ -129,7 +171,8 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
     for item in list_items(value) {
         let trimmed = item.trim();
         if trimmed.is_empty() {
-            out.push(Finding::new(
+            out.push(finding!(
+                w,
                 &rules::LIST_FORMAT,
                 format!("`{name}` has an empty item"),
                 "remove the extra comma: list items are separated by single commas, with nothing before the first or after the last",
@@ -137,14 +180,15 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
             continue;
         }
         if trimmed.len() != item.len() {
-            out.push(Finding::new(
+            out.push(finding!(
+                w,
                 &rules::LIST_FORMAT,
                 format!("`{name}` item \"{item}\" has spaces around it"),
                 format!("remove the spaces: consumers split on commas only and look up \"{item}\" with its spaces"),
             ));
         }
         if column.grades {
-            if let Some(f) = check_grade(name, trimmed, version) {
+            if let Some(f) = check_grade(w, name, trimmed, version) {
                 out.push(f);
             }
         } else if column.braced_pairs {
@@ -154,7 +198,8 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                 .and_then(|inner| inner.split_once(':'))
                 .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
             if !ok {
-                out.push(Finding::new(
+                out.push(finding!(
+                    w,
                     &rules::LIST_FORMAT,
                     format!("`{name}` item \"{trimmed}\" is not in the form {{Type:Id}}"),
                     if name == "scoreScaleValue" {
@@ -165,12 +210,12 @@ fn check_list(column: &ColumnSpec, value: &str, version: Version, out: &mut Vec<
                 ));
             }
         } else if column.ty == ValueType::GuidRefList {
-            if let Some(f) = check_guid(name, trimmed) {
+            if let Some(f) = check_guid(w, name, trimmed) {
                 out.push(f);
             }
         } else if column.ty == ValueType::EnumList {
             if let Some(vocab) = column.vocab {
-                if let Some(f) = check_enum(name, vocab, column.extensible, trimmed) {
+                if let Some(f) = check_enum(w, name, vocab, column.extensible, trimmed) {
                     out.push(f);
                 }
             }
@@ -217,15 +262,16 @@ static GUID_BYTES: [bool; 256] = {
     table
 };
 
-fn check_guid(name: &str, value: &str) -> Option<Finding> {
+fn check_guid(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     if is_guid(value) {
         return None;
     }
-    if let Some(f) = check_scientific(name, value) {
+    if let Some(f) = check_scientific(w, name, value) {
         return Some(f);
     }
     if value.len() >= 256 {
-        return Some(Finding::new(
+        return Some(finding!(
+            w,
             &rules::INVALID_SOURCED_ID,
             format!(
                 "`{name}` is {} characters long; identifiers must be shorter than 256",
@@ -234,7 +280,7 @@ fn check_guid(name: &str, value: &str) -> Option<Finding> {
             "use a shorter identifier",
         ));
     }
-    let bad: String = {
+    let bad = || {
         let mut seen = Vec::new();
         for c in value.chars() {
             let allowed = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@');
@@ -247,9 +293,10 @@ fn check_guid(name: &str, value: &str) -> Option<Finding> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Some(Finding::new(
+    Some(finding!(
+        w,
         &rules::INVALID_SOURCED_ID,
-        format!("\"{value}\" is not a valid identifier in `{name}`: it contains {bad}"),
+        format!("\"{value}\" is not a valid identifier in `{name}`: it contains {}", bad()),
         "identifiers may contain only letters, digits and . - _ / @ (no spaces); references must use the same id",
     ))
 }
@@ -264,7 +311,7 @@ fn describe_char(c: char) -> String {
 }
 
 /// `1.23457E+11`: a number Excel reformatted.
-fn check_scientific(name: &str, value: &str) -> Option<Finding> {
+fn check_scientific(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     let (mantissa, exponent) = value.split_once(['E', 'e'])?;
     let exponent = exponent.strip_prefix('+')?;
     let digits = mantissa.replace('.', "");
@@ -274,7 +321,8 @@ fn check_scientific(name: &str, value: &str) -> Option<Finding> {
         && !exponent.is_empty()
         && exponent.bytes().all(|b| b.is_ascii_digit());
     looks.then(|| {
-        Finding::new(
+        finding!(
+            w,
             &rules::SCIENTIFIC_NOTATION,
             format!("`{name}` \"{value}\" is a number in scientific notation: Excel changed this identifier"),
             "Excel keeps only 15 digits and shows long ids as 1.23E+11, so the real id is lost; re-export from the SIS and do not open the file in Excel (or import the column as Text)",
@@ -283,6 +331,7 @@ fn check_scientific(name: &str, value: &str) -> Option<Finding> {
 }
 
 pub fn check_enum(
+    w: Wanted<'_>,
     name: &str,
     vocab: &Vocab,
     extensible: Extensible,
@@ -291,31 +340,35 @@ pub fn check_enum(
     if vocab.contains(value) {
         return None;
     }
-    let allowed = vocab.values.join(", ");
+    let allowed = || vocab.values.join(", ");
     if let Some(rest) = value.strip_prefix("ext:") {
         return match extensible {
             Extensible::Yes if !rest.is_empty() => None,
-            Extensible::Yes => Some(Finding::new(
+            Extensible::Yes => Some(finding!(
+                w,
                 &rules::INVALID_ENUM,
                 format!("\"{value}\" is an empty extension in `{name}`"),
                 "write a name after ext:, e.g. ext:counselor",
             )),
-            Extensible::Unverified => Some(Finding::new(
+            Extensible::Unverified => Some(finding!(
+                w,
                 &rules::EXT_VALUE_IN_1_1,
                 format!("\"{value}\" is an ext: extension of `{name}`, which OneRoster 1.1 does not establish"),
-                format!("1.1 consumers may reject it; use one of: {allowed}"),
+                format!("1.1 consumers may reject it; use one of: {}", allowed()),
             )),
-            Extensible::No => Some(Finding::new(
+            Extensible::No => Some(finding!(
+                w,
                 &rules::INVALID_ENUM,
                 format!("\"{value}\" is not a valid `{name}`: this vocabulary cannot be extended with ext: values"),
-                format!("use one of: {allowed}"),
+                format!("use one of: {}", allowed()),
             )),
         };
     }
     if vocab.deprecated.contains(&value) {
         // 1.1's data model still lists it, mapped to tobedeleted: a warning, not an error.
         return Some(
-            Finding::new(
+            finding!(
+                w,
                 &rules::INVALID_ENUM,
                 format!("\"{value}\" is the deprecated OneRoster 1.0 `{name}` value"),
                 "write `tobedeleted` for records to remove (consumers map `inactive` to it, but newer ones reject it)",
@@ -324,12 +377,13 @@ pub fn check_enum(
         );
     }
     if let Some(exact) = vocab.case_insensitive_match(value) {
-        return Some(Finding::new(
+        return Some(finding!(
+            w,
             &rules::INVALID_ENUM,
             format!(
                 "\"{value}\" is not a valid `{name}`: values are case-sensitive, write `{exact}`"
             ),
-            format!("use one of: {allowed} (exactly as written)"),
+            format!("use one of: {} (exactly as written)", allowed()),
         ));
     }
     // An abbreviation that starts exactly one allowed value (`M` → `male`).
@@ -341,10 +395,11 @@ pub fn check_enum(
         .filter(|v| v.to_ascii_lowercase().starts_with(&lower))
         .collect();
     if let [only] = starts.as_slice() {
-        return Some(Finding::new(
+        return Some(finding!(
+            w,
             &rules::INVALID_ENUM,
             format!("\"{value}\" is not a valid `{name}`: write `{only}`"),
-            format!("use one of: {allowed} (exactly as written)"),
+            format!("use one of: {} (exactly as written)", allowed()),
         ));
     }
     let ext = if extensible == Extensible::Yes {
@@ -352,14 +407,15 @@ pub fn check_enum(
     } else {
         ""
     };
-    Some(Finding::new(
+    Some(finding!(
+        w,
         &rules::INVALID_ENUM,
         format!("\"{value}\" is not a valid `{name}`"),
-        format!("use one of: {allowed}{ext} (values are case-sensitive)"),
+        format!("use one of: {}{ext} (values are case-sensitive)", allowed()),
     ))
 }
 
-fn check_grade(name: &str, value: &str, version: Version) -> Option<Finding> {
+fn check_grade(w: Wanted<'_>, name: &str, value: &str, version: Version) -> Option<Finding> {
     let spec = version.spec();
     if spec.grades.contains(value) {
         return None;
@@ -375,31 +431,36 @@ fn check_grade(name: &str, value: &str, version: Version) -> Option<Finding> {
         .ok()
         .filter(|n| (1..=9).contains(n) && value.len() == 1)
     {
-        Finding::new(
+        finding!(
+            w,
             &rules::INVALID_GRADE,
             format!("Excel removed the leading zero: grade `{value}` should be `0{n}`"),
             "grades are two-digit codes (01–12); format the column as Text in Excel, or edit the CSV in a text editor",
         )
     } else if matches!(value, "K" | "k" | "0" | "00" | "Kindergarten") {
-        Finding::new(
+        finding!(
+            w,
             &rules::INVALID_GRADE,
             format!("grade `{value}` should be `KG` (kindergarten)"),
             format!("use the CEDS codes: {list}"),
         )
     } else if matches!(value, "-1" | "P" | "PreK" | "Pre-K" | "PK3" | "PK4") {
-        Finding::new(
+        finding!(
+            w,
             &rules::INVALID_GRADE,
             format!("grade `{value}` should be `PK` (pre-kindergarten)"),
             format!("use the CEDS codes: {list}"),
         )
     } else if let Some(exact) = spec.grades.case_insensitive_match(value) {
-        Finding::new(
+        finding!(
+            w,
             &rules::INVALID_GRADE,
             format!("grade `{value}` should be written `{exact}` (codes are case-sensitive)"),
             format!("use the CEDS codes: {list}"),
         )
     } else {
-        Finding::new(
+        finding!(
+            w,
             &rules::INVALID_GRADE,
             format!("\"{value}\" is not a CEDS grade code in `{name}`"),
             format!("use one of: {list}"),
@@ -408,41 +469,43 @@ fn check_grade(name: &str, value: &str, version: Version) -> Option<Finding> {
     Some(finding.severity(severity))
 }
 
-fn check_boolean(name: &str, value: &str) -> Option<Finding> {
+fn check_boolean(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     if value == "true" || value == "false" {
         return None;
     }
-    let lower = value.to_ascii_lowercase();
-    let message = match lower.as_str() {
-        "true" | "false" => format!("`{name}` must be lower-case: write `{lower}`, not `{value}`"),
+    let message = || match value.to_ascii_lowercase().as_str() {
+        lower @ ("true" | "false") => {
+            format!("`{name}` must be lower-case: write `{lower}`, not `{value}`")
+        }
         "1" | "yes" | "y" | "t" => format!("\"{value}\" is not a valid `{name}`: write `true`"),
         "0" | "no" | "n" | "f" => format!("\"{value}\" is not a valid `{name}`: write `false`"),
         _ => format!("\"{value}\" is not a valid `{name}`: it must be `true` or `false`"),
     };
-    Some(Finding::new(
+    Some(finding!(
+        w,
         &rules::INVALID_BOOLEAN,
-        message,
+        message(),
         "booleans are exactly `true` or `false` in lower case; Excel rewrites them as TRUE/FALSE, so edit roster CSVs in a text editor",
     ))
 }
 
-fn check_float(name: &str, value: &str) -> Option<Finding> {
+fn check_float(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     let ok = value
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && value.bytes().any(|b| b.is_ascii_digit())
         && value.parse::<f64>().is_ok();
-    (!ok).then(|| number_finding(name, value, "a number such as 85 or 92.5"))
+    (!ok).then(|| number_finding(w, name, value, "a number such as 85 or 92.5"))
 }
 
-fn check_integer(name: &str, value: &str) -> Option<Finding> {
+fn check_integer(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     value
         .parse::<i64>()
         .is_err()
-        .then(|| number_finding(name, value, "a whole number such as 80"))
+        .then(|| number_finding(w, name, value, "a whole number such as 80"))
 }
 
-fn number_finding(name: &str, value: &str, expected: &str) -> Finding {
+fn number_finding(w: Wanted<'_>, name: &str, value: &str, expected: &str) -> Finding {
     let hint = if value.ends_with('%') {
         format!("write {} without the % sign", value.trim_end_matches('%'))
     } else if value.contains(',') && value.replace(',', ".").parse::<f64>().is_ok() {
@@ -453,7 +516,8 @@ fn number_finding(name: &str, value: &str, expected: &str) -> Finding {
     } else {
         format!("write {expected}")
     };
-    Finding::new(
+    finding!(
+        w,
         &rules::INVALID_NUMBER,
         format!("\"{value}\" is not a number in `{name}`"),
         hint,
@@ -597,11 +661,12 @@ fn excel_serial_to_date(serial: u32) -> Option<String> {
     Some(format!("{year:04}-{month:02}-{:02}", days + 1))
 }
 
-fn check_date(name: &str, value: &str) -> Option<Finding> {
+fn check_date(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     if parse_date(value).is_some() {
         return None;
     }
-    Some(Finding::new(
+    Some(finding!(
+        w,
         &rules::INVALID_DATE,
         format!("\"{value}\" is not a valid date in `{name}`"),
         date_hint(value),
@@ -633,22 +698,24 @@ fn valid_time(hms: &str) -> bool {
             .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
 }
 
-fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> {
+fn check_datetime(w: Wanted<'_>, name: &str, value: &str, version: Version) -> Option<Finding> {
     if is_exact_datetime(value) {
         return None;
     }
-    let invalid = |help: String| {
-        Some(Finding::new(
+    // (The help is written only for a finding that is listed.)
+    let invalid = |help: &dyn Fn() -> String| {
+        Some(finding!(
+            w,
             &rules::INVALID_DATETIME,
             format!("\"{value}\" is not a valid date-time in `{name}`"),
-            help,
+            help(),
         ))
     };
     let example = "write YYYY-MM-DDTHH:MM:SS.sssZ in UTC, e.g. 2025-08-01T12:00:00.000Z";
     if parse_date(value).is_some() {
-        return invalid(format!(
-            "a date-time needs a time and the UTC zone: write {value}T00:00:00.000Z"
-        ));
+        return invalid(&|| {
+            format!("a date-time needs a time and the UTC zone: write {value}T00:00:00.000Z")
+        });
     }
     let date_part = value.get(..10).filter(|d| parse_date(d).is_some());
     if let (Some(date), Some(b' ')) = (date_part, value.as_bytes().get(10)) {
@@ -656,48 +723,53 @@ fn check_datetime(name: &str, value: &str, version: Version) -> Option<Finding> 
             .get(11..19)
             .filter(|t| valid_time(t))
             .unwrap_or("00:00:00");
-        return invalid(format!("separate the date and the time with T (not a space) and end with Z in UTC: {date}T{time}.000Z"));
+        return invalid(&|| {
+            format!("separate the date and the time with T (not a space) and end with Z in UTC: {date}T{time}.000Z")
+        });
     }
     if value.len() < 20 || value.as_bytes().get(10) != Some(&b'T') || date_part.is_none() {
-        let hint = date_hint(value.split([' ', 'T']).next().unwrap_or(value));
-        return invalid(if hint.starts_with("write the date") {
-            example.to_owned()
-        } else {
-            format!("{hint}; {example}")
+        return invalid(&|| {
+            let hint = date_hint(value.split([' ', 'T']).next().unwrap_or(value));
+            if hint.starts_with("write the date") {
+                example.to_owned()
+            } else {
+                format!("{hint}; {example}")
+            }
         });
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
     let rest = value.get(11..).unwrap_or_default();
     let (Some(hms), Some(mut tail)) = (rest.get(..8), rest.get(8..)) else {
-        return invalid(example.to_owned());
+        return invalid(&|| example.to_owned());
     };
     if !valid_time(hms) {
-        return invalid(example.to_owned());
+        return invalid(&|| example.to_owned());
     }
     if let Some(frac) = tail.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return invalid(example.to_owned());
+            return invalid(&|| example.to_owned());
         }
         tail = frac.get(digits..).unwrap_or_default();
     }
     match tail {
-        "Z" if version == Version::V1_2 => Some(Finding::new(
+        "Z" if version == Version::V1_2 => Some(finding!(
+            w,
             &rules::DATETIME_NOT_EXACT,
             format!("\"{value}\" in `{name}` is not in the exact form OneRoster 1.2.1 requires"),
             "write exactly three digits of milliseconds: YYYY-MM-DDTHH:MM:SS.sssZ, e.g. 2025-08-01T12:00:00.000Z",
         )),
         "Z" => None,
-        "" => invalid(format!("add the UTC zone designator Z (and convert the time to UTC); {example}")),
-        _ => invalid(format!("OneRoster date-times are in UTC: convert the time and end it with Z; {example}")),
+        "" => invalid(&|| format!("add the UTC zone designator Z (and convert the time to UTC); {example}")),
+        _ => invalid(&|| format!("OneRoster date-times are in UTC: convert the time and end it with Z; {example}")),
     }
 }
 
-fn check_year(name: &str, value: &str) -> Option<Finding> {
+fn check_year(w: Wanted<'_>, name: &str, value: &str) -> Option<Finding> {
     if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let help = match value.split_once(['-', '/']) {
+    let help = || match value.split_once(['-', '/']) {
         Some((_, end)) if end.len() == 4 && end.bytes().all(|b| b.is_ascii_digit()) => {
             format!("write one year, the year in which the school year ends: {end}")
         }
@@ -710,10 +782,11 @@ fn check_year(name: &str, value: &str) -> Option<Finding> {
         _ => "write the four-digit year in which the school year ends, e.g. 2026 for 2025–26"
             .to_owned(),
     };
-    Some(Finding::new(
+    Some(finding!(
+        w,
         &rules::INVALID_YEAR,
         format!("\"{value}\" is not a valid year in `{name}`"),
-        help,
+        help(),
     ))
 }
 
@@ -734,13 +807,25 @@ mod tests {
         value: &str,
     ) -> Vec<(&'static str, Severity)> {
         let mut out = Vec::new();
-        check(column(version, file, name), value, version, &mut out);
+        check(
+            column(version, file, name),
+            value,
+            version,
+            &|_| true,
+            &mut out,
+        );
         out.iter().map(|f| (f.rule.code, f.severity)).collect()
     }
 
     fn messages(version: Version, file: FileKind, name: &str, value: &str) -> String {
         let mut out = Vec::new();
-        check(column(version, file, name), value, version, &mut out);
+        check(
+            column(version, file, name),
+            value,
+            version,
+            &|_| true,
+            &mut out,
+        );
         out.iter()
             .map(|f| format!("{} | {}", f.message, f.help))
             .collect::<Vec<_>>()
