@@ -127,6 +127,9 @@ pub struct IdLog {
     /// Log entries still to arrive, for a log read from bytes without them (see
     /// [`IdLog::receive`]).
     awaited: usize,
+    /// False once the findings of its duplicates are only counted (past the listing cap):
+    /// their values and raw lines are not kept any more.
+    values_wanted: bool,
     /// The log is in [`sort_entries`] order (a part's, once sorted and merged): not sorted
     /// again at the end of the file.
     sorted: bool,
@@ -148,6 +151,7 @@ impl IdLog {
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
             awaited: 0,
+            values_wanted: true,
             sorted: true,
         }
     }
@@ -228,7 +232,11 @@ impl IdLog {
         for (row, flag) in rows.iter().zip(flagged) {
             // The log is compacted at CANDIDATE_CAP flagged rows, checked after every row:
             // one batch more is the most that can be waiting.
-            if flag && !row.quiet && self.candidates.len() < CANDIDATE_CAP + FILTER_BATCH {
+            if flag
+                && !row.quiet
+                && self.values_wanted
+                && self.candidates.len() < CANDIDATE_CAP + FILTER_BATCH
+            {
                 let value = self.arena.get(row.start..row.value_end).unwrap_or_default();
                 let raw = self.arena.get(row.value_end..row.end).unwrap_or_default();
                 self.candidates.push((
@@ -305,7 +313,7 @@ impl IdLog {
         }
         self.run_filter();
         self.sort_log();
-        let candidates = std::mem::take(&mut self.candidates);
+        let mut candidates = std::mem::take(&mut self.candidates);
         let mut dups = Vec::new();
         for part in std::iter::once(&self.log).chain(&self.runs) {
             let mut first: Option<&Entry> = None;
@@ -313,7 +321,7 @@ impl IdLog {
                 match first {
                     Some(f) if f.key == e.key => {
                         if !e.quiet {
-                            dups.push(duplicate(e, f, &candidates));
+                            dups.push(duplicate(e, f, &mut candidates));
                         }
                     }
                     _ => first = Some(e),
@@ -322,6 +330,13 @@ impl IdLog {
         }
         dups.sort_unstable_by_key(|d| d.line);
         dups
+    }
+
+    /// Stops keeping the value and raw line of rows that may be duplicates: their findings
+    /// are past the listing cap, so only counted (a file of one row repeated twenty million
+    /// times would otherwise copy every row).
+    pub fn stop_keeping_values(&mut self) {
+        self.values_wanted = false;
     }
 
     /// True when so many rows may be duplicates that their kept values should be settled now
@@ -342,7 +357,7 @@ impl IdLog {
             self.sort_log();
             merge_sorted(&mut self.log, &run);
         }
-        let candidates = std::mem::take(&mut self.candidates);
+        let mut candidates = std::mem::take(&mut self.candidates);
         self.flagged = 0;
         let mut dups = Vec::new();
         if self.log.is_empty() {
@@ -380,7 +395,7 @@ impl IdLog {
         self.entries.retain(|e| match first {
             Some(f) if f.key == e.key => {
                 if !e.quiet {
-                    dups.push(duplicate(e, &f, &candidates));
+                    dups.push(duplicate(e, &f, &mut candidates));
                 }
                 false
             }
@@ -647,18 +662,24 @@ fn sort_entries(entries: &mut [Entry]) {
 }
 
 /// The duplicate `e` of the key first defined by `first`, with the value and raw line kept
-/// for it (`candidates` is in line order).
-fn duplicate(e: &Entry, first: &Entry, candidates: &[(u64, String, String)]) -> Duplicate {
+/// for it, moved out of `candidates` (in line order; one row per line, so each is used once).
+fn duplicate(e: &Entry, first: &Entry, candidates: &mut [(u64, String, String)]) -> Duplicate {
     let line = u64::from(e.line);
     let kept = candidates
         .binary_search_by_key(&line, |c| c.0)
         .ok()
-        .and_then(|i| candidates.get(i));
+        .and_then(|i| candidates.get_mut(i));
+    let (value, raw) = kept.map_or((None, None), |c| {
+        (
+            Some(std::mem::take(&mut c.1)),
+            Some(std::mem::take(&mut c.2)),
+        )
+    });
     Duplicate {
         line,
         first: first.line,
-        value: kept.map(|c| c.1.clone()),
-        raw: kept.map(|c| c.2.clone()),
+        value,
+        raw,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::header::{self, Plan};
 use crate::index::{self, flag, tag, Group, Groups, Index, Problem};
 use crate::manifest::{self, Declared, Manifest, Mode};
 use crate::overview::{Overview, OverviewBuilder};
-use crate::rules::{encoding, package, quality, record, reference, value as value_rules};
+use crate::rules::{encoding, package, quality, record, reference, value as value_rules, Rule};
 use crate::spec::{FileKind, RefConstraint, Required, ValueType, Version};
 use crate::values::{self, Finding};
 use crate::{hierarchy, package_files};
@@ -993,8 +993,18 @@ impl Session {
             } else {
                 continue;
             };
+            let rule = which.rule();
             for dup in dups {
-                sink.push(which.finding(&file.name, position, dup));
+                // (One only counted is not written: a file of one row repeated twenty
+                // million times has as many duplicates.)
+                if sink.keeps(Some(&file.name), rule.code) {
+                    sink.push(which.finding(&file.name, position, dup));
+                } else {
+                    sink.count(Some(&file.name), rule, rule.severity);
+                }
+            }
+            if !at_end && !sink.keeps(Some(&file.name), rule.code) {
+                log.stop_keeping_values();
             }
         }
     }
@@ -1377,7 +1387,7 @@ impl Session {
                 *cell = Some(value);
             }
             // (A finding past the listing cap is only counted: it gets no message.)
-            let listed = |rule: &'static crate::rules::Rule| sink.keeps(Some(name), rule.code);
+            let listed = |rule: &'static Rule| sink.keeps(Some(name), rule.code);
             values::check(column, value, version, &listed, &mut file.findings);
             // An id with no finding has been checked: it is a valid identifier.
             let valid_id = matches!(column.ty, ValueType::Guid | ValueType::GuidRef)
@@ -2255,20 +2265,26 @@ enum Repeated {
 }
 
 impl Repeated {
+    fn rule(self) -> &'static Rule {
+        match self {
+            Repeated::SourcedId => &record::DUPLICATE_SOURCED_ID,
+            Repeated::Username => &quality::DUPLICATE_USERNAME,
+            Repeated::Email => &quality::DUPLICATE_EMAIL,
+        }
+    }
+
     fn finding(self, file: &str, position: Option<usize>, dup: index::Duplicate) -> Diagnostic {
-        let (rule, what, help) = match self {
+        let rule = self.rule();
+        let (what, help) = match self {
             Repeated::SourcedId => (
-                &record::DUPLICATE_SOURCED_ID,
                 "sourcedId",
                 "every record needs its own sourcedId; if both rows are the same record, remove one (consumers keep only one of them)",
             ),
             Repeated::Username => (
-                &quality::DUPLICATE_USERNAME,
                 "username",
                 "give each person their own login name; single sign-on matches accounts by username",
             ),
             Repeated::Email => (
-                &quality::DUPLICATE_EMAIL,
                 "email",
                 "give each user their own address or leave it empty; Amplify requires unique emails and Google/SDS match accounts by email",
             ),
