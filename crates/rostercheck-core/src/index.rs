@@ -130,7 +130,7 @@ pub struct IdLog {
     /// False once the findings of its duplicates are only counted (past the listing cap):
     /// their values and raw lines are not kept any more.
     values_wanted: bool,
-    /// The log is in [`sort_entries`] order (a part's, once sorted and merged): not sorted
+    /// The log is in [`sort_entries`] order (once sorted, or received sorted): not sorted
     /// again at the end of the file.
     sorted: bool,
 }
@@ -530,7 +530,7 @@ impl IdLog {
     }
 
     /// Sorts the values added so far, as the end of the file will (a second part's log is
-    /// sorted by its own thread, then merged in order by [`IdLog::absorb`]).
+    /// sorted by its own thread, then kept as a run by [`IdLog::absorb`]).
     pub fn sort_log(&mut self) {
         self.run_filter();
         if !self.sorted {
@@ -683,8 +683,9 @@ fn duplicate(e: &Entry, first: &Entry, candidates: &mut [(u64, String, String)])
     }
 }
 
-/// Merges the sorted `run` into the sorted `log`, in place from the back (no second copy of
-/// the log). No key is in both, so the result is in [`sort_entries`] order.
+/// Merges the sorted `run` into the sorted `log`, from the back, in the log's own room (which
+/// grows first if it was sized for one part only). No key is in both, so the result is in
+/// [`sort_entries`] order.
 fn merge_sorted(log: &mut Vec<Entry>, run: &[Entry]) {
     let (a, b) = (log.len(), run.len());
     log.resize(a + b, Entry::default());

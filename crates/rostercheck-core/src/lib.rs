@@ -138,7 +138,8 @@ pub fn validate_in_memory_in_parts(
             }
         });
         session.begin_file(i);
-        session.size_hint(bytes.len() as u64);
+        // As the CLI and the page: a session that reads only the first part is sized for it.
+        session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, _)| *cut) as u64);
         match second {
             Some((cut, part)) => {
                 feed(&mut session, bytes.get(..cut).unwrap_or_default(), report);

@@ -798,9 +798,11 @@ impl Session {
                 sink.push(
                     Diagnostic::new(
                         &encoding::RECORD_TOO_LONG,
+                        // (Lines counted from here, not named: a part of a file checked apart
+                        // learns its line numbers only when it is taken in.)
                         format!(
-                            "{what} ({}) is longer than {} MB or has more than 10,000 fields",
-                            if end_line > line { format!("lines {line}–{end_line}") } else { format!("line {line}") },
+                            "{what}{} is longer than {} MB or has more than 10,000 fields",
+                            if end_line > line { format!(" ({} lines from here)", end_line - line + 1) } else { String::new() },
                             crate::csv::MAX_RECORD_BYTES / (1024 * 1024),
                         ),
                         "no OneRoster record is this large: the file is damaged, is not a OneRoster CSV, or has an unclosed quote that swallowed the rest of it; it was skipped",
@@ -1117,8 +1119,7 @@ impl Session {
             let mut d = Diagnostic::new(
                 &encoding::UNBALANCED_QUOTE,
                 format!(
-                    "A quoted field opens here and is not closed where it should be: lines {line}–{} ({lines} lines) were read as one record",
-                    record.end_line
+                    "A quoted field opens here and is not closed where it should be: {lines} lines from here were read as one record"
                 ),
                 "close the quote, or write a quote that is part of the text as two quotes (\"\"); the records on these lines were not checked, and references to them are not reported",
             )
@@ -1198,7 +1199,7 @@ impl Session {
         if spans_lines {
             let mut d = Diagnostic::new(
                 &encoding::LINE_BREAK_IN_FIELD,
-                format!("A field contains a line break (the record runs over lines {}–{})", line, record.end_line),
+                format!("A field contains a line break: the record runs over {} lines", record.end_line - line + 1),
                 "replace the line break with a space; the OneRoster binding does not allow line breaks inside fields",
             )
             .file(&file.name)

@@ -19,8 +19,9 @@ use crate::wire::{wire_struct, Reader, Wire};
 
 /// Where the forked session started checking.
 pub(super) struct Start {
-    /// The line the first checked record starts on; None when reading stopped inside a
-    /// record (the part cannot be merged).
+    /// The line the first checked record starts on, as the part numbers its lines (on from
+    /// its head, until `absorb` shifts them); None when reading stopped inside a record (the
+    /// part cannot be merged).
     line: Option<u64>,
     crs: u64,
     crlf: u64,
@@ -106,10 +107,9 @@ impl Session {
 
     /// A session to check the second part of the file `index` (as given to
     /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file.
-    /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`], the
-    /// line breaks of the bytes from there to the cut (a line break) with
-    /// [`Session::start_part`], the rest of the file, then [`Session::take_part`]. None when
-    /// this file or session cannot be split.
+    /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`],
+    /// [`Session::start_part`], the file from the cut (just after a line break) on, then
+    /// [`Session::take_part`]. None when this file or session cannot be split.
     pub fn fork(&self, index: usize) -> Option<Session> {
         let kinds = self.fork_kinds(index)?;
         Some(Session {
@@ -359,11 +359,9 @@ impl Session {
             && !file.skip
             && file.header_seen
             && start.header_seen
-            && here.zip(start.line).is_some_and(|(here, start)| {
-                // The part numbered its lines from its head: shifted by the lines between,
-                // unless a finding's message names them.
-                here == start || (here > start && !part.names_its_lines())
-            })
+            // (The part numbered its lines from its head: they are shifted by the lines
+            // between. No message names a line of the part's own rows.)
+            && here.zip(start.line).is_some_and(|(here, start)| here >= start)
             && !part.irregular
             && (file.mode.is_none() || file.mode == part.mode)
             && file.misaligned + part.misaligned <= MISALIGNED_IDS
@@ -420,17 +418,6 @@ impl Session {
 }
 
 impl Part {
-    /// Findings whose message names lines of this part (a record over several lines): they
-    /// cannot be shifted after the fact.
-    fn names_its_lines(&self) -> bool {
-        use crate::rules::encoding::{LINE_BREAK_IN_FIELD, RECORD_TOO_LONG, UNBALANCED_QUOTE};
-        self.findings.diagnostics.iter().any(|d| {
-            [&LINE_BREAK_IN_FIELD, &RECORD_TOO_LONG, &UNBALANCED_QUOTE]
-                .iter()
-                .any(|rule| rule.code == d.code)
-        })
-    }
-
     /// Moves every line this part noted `by` lines down (see [`Session::start_part`]).
     fn shift_lines(&mut self, by: u64) {
         if by == 0 {
