@@ -11,20 +11,31 @@ let wake = null;
 /** Counts entries, so that a buffer lent for an earlier entry is not mixed up. */
 let current = 0;
 
+function wakeUp() {
+  if (wake) { const w = wake; wake = null; w(); }
+}
+
 onmessage = ({ data }) => {
   if (data.type === 'open') {
     current = data.id;
     spare = data.buffers;
+    wakeUp(); // an entry left unfinished stops (see nextBuffer)
     inflate(data.id, data.file, data.entry);
+  } else if (data.type === 'close' && data.id === current) {
+    // The rest of the entry is not needed (its second part was checked by the part worker).
+    current = 0;
+    spare = [];
+    wakeUp();
   } else if (data.type === 'credit' && data.id === current) {
     spare.push(data.buffer);
-    if (wake) { const w = wake; wake = null; w(); }
+    wakeUp();
   }
 };
 
-async function nextBuffer() {
-  while (!spare.length) await new Promise((resolve) => { wake = resolve; });
-  return new Uint8Array(spare.pop());
+/** A lent buffer to fill for entry `id`; null once that entry is closed or another opened. */
+async function nextBuffer(id) {
+  while (!spare.length && current === id) await new Promise((resolve) => { wake = resolve; });
+  return current === id ? new Uint8Array(spare.pop()) : null;
 }
 
 async function inflate(id, file, entry) {
@@ -41,7 +52,11 @@ async function inflate(id, file, entry) {
       const { done, value } = await reader.read();
       if (done) break;
       for (let at = 0; at < value.length;) {
-        if (!out) out = await nextBuffer();
+        if (!out) out = await nextBuffer(id);
+        if (!out) {
+          reader.cancel().catch(() => {});
+          return;
+        }
         const n = Math.min(value.length - at, out.length - filled);
         out.set(value.subarray(at, at + n), filled);
         filled += n;

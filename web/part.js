@@ -6,6 +6,7 @@
 // checks that part itself.
 import { Validator } from './rostercheck_wasm.js';
 import { load, warmUp, eachChunk } from './engine.js';
+import { openEntry } from './zip.js';
 
 /** The file's first bytes, read for its header. */
 const HEAD_BYTES = 64 << 10;
@@ -36,14 +37,11 @@ onmessage = async ({ data }) => {
 };
 
 /** Checks the part and sends it: the part, then its ids in pieces. */
-async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
+async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRule }) {
   const validator = Validator.fromFork(new Uint8Array(fork), maxPerRule);
   if (!validator) throw new Error('not a forked session');
   try {
     validator.beginFile(index);
-    validator.sizeHint(file.size - cut);
-    const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
-    if (validator.readHead(head) < 0) throw new Error('no line break in the head');
     // Progress tells the validation worker this one is alive (it gives up on a silent one).
     let bytes = 0;
     let rows = 0;
@@ -54,20 +52,33 @@ async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
       last = now;
       postMessage({ type: 'progress', id, bytes, rows });
     };
-    // (The bytes between the head and the cut are not read: the validation worker shifts
-    // this part's line numbers when it takes the part in.)
-    validator.startPart();
-    const rowsBefore = validator.rows();
-    await eachChunk(file.slice(cut), (chunk) => {
+    let rowsBefore = 0;
+    const start = () => {
+      // (The bytes between the head and the cut are not checked: the validation worker
+      // shifts this part's line numbers when it takes the part in.)
+      validator.startPart();
+      rowsBefore = validator.rows();
+    };
+    const check = (chunk) => {
       validator.feed(chunk);
       bytes += chunk.length;
       rows = validator.rows() - rowsBefore;
       progress();
-    });
+    };
+    if (zipEntry) {
+      validator.sizeHint(zipEntry.size - from);
+      cut = await checkInflated(validator, file, zipEntry, from, { start, check, progress });
+    } else {
+      validator.sizeHint(file.size - cut);
+      const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
+      if (validator.readHead(head) < 0) throw new Error('no line break in the head');
+      start();
+      await eachChunk(file.slice(cut), check);
+    }
     const part = validator.takePart();
     if (!part.length) throw new Error('no part');
     const count = validator.partIdCount();
-    postMessage({ type: 'part', id, part, ids: count }, [part.buffer]);
+    postMessage({ type: 'part', id, part, ids: count, cut }, [part.buffer]);
     for (let from = 0; from < count; from += IDS_PER_MESSAGE) {
       const chunk = validator.partIds(from, from + IDS_PER_MESSAGE);
       postMessage({ type: 'ids', id, chunk, count: Math.min(IDS_PER_MESSAGE, count - from) }, [chunk.buffer]);
@@ -75,4 +86,47 @@ async function checkPart({ id, fork, index, file, cut, maxPerRule }) {
   } finally {
     validator.free();
   }
+}
+
+/** A zip entry's second part: the entry is inflated from its start (a deflate stream cannot be
+ *  entered in the middle); its head is read for the header, the bytes up to the first line
+ *  break at or after `from` are skipped, and the rest is checked. Returns where the part
+ *  started (the validation worker finds the same byte, or does not take the part in). */
+async function checkInflated(validator, file, zipEntry, from, { start, check, progress }) {
+  const reader = (await openEntry(file, zipEntry)).getReader();
+  const headBytes = Math.min(HEAD_BYTES, from);
+  const head = new Uint8Array(headBytes);
+  let offset = 0; // bytes of the entry read so far
+  let cut = null;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (cut !== null) {
+        check(value);
+      } else {
+        if (offset < headBytes) {
+          const piece = value.subarray(0, headBytes - offset);
+          head.set(piece, offset);
+          if (offset + piece.length === headBytes && validator.readHead(head) < 0) {
+            throw new Error('no line break in the head');
+          }
+        }
+        const at = value.indexOf(10, Math.max(0, from - offset));
+        if (at >= 0) {
+          cut = offset + at + 1;
+          start();
+          if (at + 1 < value.length) check(value.subarray(at + 1));
+        } else {
+          progress();
+        }
+      }
+      offset += value.length;
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    throw e;
+  }
+  if (cut === null || cut >= zipEntry.size) throw new Error('no line break past the middle');
+  return cut;
 }

@@ -117,7 +117,7 @@ function cliReport(dir) {
   }
 }
 
-test('large files are checked by two workers at once, with the same report as the CLI, even when one hangs', async () => {
+test('large files and zip entries are checked by two workers at once, with the same report as the CLI, even when one hangs', async () => {
   // Enrollments (48 MB) and users (13 MB) are split in two; the defects sit in both parts.
   const dir = generate('two-parts', ['--students', '100000', '--oneroster', '1.2']);
   const file = path.join(dir, 'enrollments.csv');
@@ -133,13 +133,20 @@ test('large files are checked by two workers at once, with the same report as th
   writeFileSync(file, `${lines.join('\n')}\n`);
   assert.ok(readFileSync(path.join(dir, 'users.csv')).length > 4 * 2 ** 20, 'users.csv is large enough to be split');
 
-  const check = async (stallParts = false) => {
+  // The same package as one zip export (deflate): its entries are split in two as well, the
+  // part worker inflating the first part to skip it.
+  const zipOf = (name) => {
+    const zip = path.join(tmp, name);
+    writeFileSync(zip, makeZip(readdirSync(dir).sort().map((f) => ({ name: f, content: readFileSync(path.join(dir, f)) }))));
+    return zip;
+  };
+  const check = async (stallParts = false, input = filesOf(dir)) => {
     const { context, page, log } = await open(browser, url);
     if (stallParts) {
       await page.evaluate(() => window.rostercheckStallParts(500));
       await page.waitForTimeout(500);
     }
-    await page.setInputFiles('#file-input', filesOf(dir));
+    await page.setInputFiles('#file-input', input);
     await waitDone(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
     const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
@@ -153,6 +160,11 @@ test('large files are checked by two workers at once, with the same report as th
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'no-such-class'), 'a finding from the first part');
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'pupil'), 'a finding from the second part');
   assert.ok(merged.parts >= 2, `files checked in two parts: ${merged.parts}`);
+  const zip = zipOf('two-parts.zip');
+  const zipped = await check(false, [zip]);
+  assert.deepEqual(zipped.report, cliReport(zip));
+  assert.deepEqual(zipped.report.diagnostics, merged.report.diagnostics);
+  assert.equal(zipped.parts, merged.parts, 'zip entries checked in two parts');
 
   // A sourcedId in both parts: the second part cannot be merged, and is checked again here.
   lines.push(lines[1]);
@@ -161,6 +173,10 @@ test('large files are checked by two workers at once, with the same report as th
   assert.deepEqual(refused.report, cliReport(dir));
   assert.ok(refused.report.diagnostics.some((d) => d.rule === 'duplicate-sourced-id'), 'the duplicate is reported');
   assert.equal(refused.parts, merged.parts - 1);
+  const refusedZip = zipOf('two-parts-refused.zip');
+  const zippedRefused = await check(false, [refusedZip]);
+  assert.deepEqual(zippedRefused.report, cliReport(refusedZip));
+  assert.equal(zippedRefused.parts, merged.parts - 1);
 
   // A part worker that stops answering is replaced, and its part is checked by the first.
   const stalled = await check(true);
