@@ -25,14 +25,18 @@ ready.catch(() => postMessage({ type: 'unavailable' }));
 /** Set by a self-test: parts are taken and never answered, as if this worker had hung. */
 let stalled = false;
 
+/** A part this worker does not take (a zip entry with no line break past `from`, or cut
+ *  short): the validation worker checks it itself, and this worker stays as it is. */
+class Declined extends Error {}
+
 onmessage = async ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
   if (data.type !== 'part' || stalled) return;
   try {
     await ready;
     await checkPart(data);
-  } catch {
-    postMessage({ type: 'failed', id: data.id });
+  } catch (e) {
+    postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
   }
 };
 
@@ -100,7 +104,14 @@ async function checkInflated(validator, file, zipEntry, from, { start, check, pr
   let cut = null;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        // A damaged entry: the validation worker reports it where it reads it.
+        throw new Declined(e.message);
+      }
+      const { done, value } = chunk;
       if (done) break;
       if (cut !== null) {
         check(value);
@@ -109,7 +120,7 @@ async function checkInflated(validator, file, zipEntry, from, { start, check, pr
           const piece = value.subarray(0, headBytes - offset);
           head.set(piece, offset);
           if (offset + piece.length === headBytes && validator.readHead(head) < 0) {
-            throw new Error('no line break in the head');
+            throw new Declined('no line break in the head');
           }
         }
         const at = value.indexOf(10, Math.max(0, from - offset));
@@ -127,6 +138,6 @@ async function checkInflated(validator, file, zipEntry, from, { start, check, pr
     reader.cancel().catch(() => {});
     throw e;
   }
-  if (cut === null || cut >= zipEntry.size) throw new Error('no line break past the middle');
+  if (cut === null || cut >= zipEntry.size) throw new Declined('no line break past the middle');
   return cut;
 }

@@ -127,7 +127,7 @@ async function secondPart(validator, index, entry, maxPerRule) {
     asked.take = (data) => {
       asked.heard = performance.now();
       if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
-      else if (data.type === 'failed') end(false);
+      else if (data.type === 'failed' || data.type === 'declined') end(false);
       else if (data.type === 'part') {
         asked.cut = data.cut;
         ok = validator.receivePart(data.part);
@@ -379,7 +379,7 @@ async function validate(inputs, maxPerRule) {
       // (The part worker says where its part started: the same byte, or it is not taken in.)
       if ((await partArrived(second.asked)) && second.asked.cut === second.cut && validator.absorb()) {
         fileBytes = f.size;
-        reader.cancel?.();
+        reader.cancel?.()?.catch?.(() => {});
       } else {
         validator.dropPart();
       }

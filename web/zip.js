@@ -1,6 +1,7 @@
 // Reads the entries of a .zip File without loading it: the central directory by random access
 // (File.slice), each entry as a stream (deflate through the browser's DecompressionStream).
 // Supports zip64. No third-party code.
+import { streamOf } from './read.js';
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -121,7 +122,7 @@ export async function openEntry(file, entry) {
   if (local.getUint32(0, true) !== LOCAL) throw new ZipError(`${entry.name}: the zip entry is damaged`);
   const start = entry.offset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
   if (start + entry.compressedSize > file.size) throw new ZipError(`${entry.name} is cut short: the zip is truncated`);
-  const raw = file.slice(start, start + entry.compressedSize).stream();
+  const raw = streamOf(file.slice(start, start + entry.compressedSize));
   if (entry.method === 0) return raw;
   if (entry.method === 8) return raw.pipeThrough(new DecompressionStream('deflate-raw')).pipeThrough(capped(entry.size));
   throw new ZipError(`${entry.name} uses a compression method (${entry.method}) this page cannot read; re-create the zip with standard (deflate) compression`);
