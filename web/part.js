@@ -25,8 +25,8 @@ ready.catch(() => postMessage({ type: 'unavailable' }));
 /** Set by a self-test: parts are taken and never answered, as if this worker had hung. */
 let stalled = false;
 
-/** A part this worker does not take (a zip entry with no line break past `from`, or cut
- *  short): the validation worker checks it itself, and this worker stays as it is. */
+/** A part this worker does not take (no line break in the head or past the cut, a zip entry
+ *  cut short): the validation worker checks it itself, and this worker stays as it is. */
 class Declined extends Error {}
 
 onmessage = async ({ data }) => {
@@ -75,7 +75,7 @@ async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRul
     } else {
       validator.sizeHint(file.size - cut);
       const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
-      if (validator.readHead(head) < 0) throw new Error('no line break in the head');
+      if (validator.readHead(head) < 0) throw new Declined('no line break in the head');
       start();
       await eachChunk(file.slice(cut), check);
     }

@@ -308,37 +308,12 @@ async function validate(inputs, maxPerRule) {
         seconds: (now - started) / 1000,
       });
     };
-    /** Feeds the file up to byte `end`; what was read past it is kept in `over`. */
+    /** Feeds the file until `endIn(piece)` says where in a piece the bytes to feed end (-1:
+     *  not in this one); what was read past that is kept in `over`. False at the end of the
+     *  file, or on a failure. */
     let over = null;
-    const feedUntil = async (end, partProgress) => {
-      if (over) {
-        validator.feed(over);
-        fileBytes += over.length;
-        over = null;
-      }
-      while (!failure && fileBytes < end) {
-        let chunk;
-        try {
-          chunk = await reader.read();
-        } catch (e) {
-          failure = e; // a damaged deflate stream, or more data than declared
-          break;
-        }
-        const { done, value } = chunk;
-        if (done) break;
-        const room = end - fileBytes;
-        const piece = value.length > room ? value.subarray(0, room) : value;
-        if (piece !== value) over = value.slice(room);
-        validator.feed(piece);
-        fileBytes += piece.length;
-        flush(validator);
-        progress(partProgress?.bytes, partProgress?.rows);
-      }
-    };
-    /** Feeds on through the next line break; returns where the bytes after it start (the cut
-     *  of a zip entry), or null at the end of the entry. */
-    const feedThroughLineBreak = async (partProgress) => {
-      for (;;) {
+    const feedThrough = async (endIn, partProgress) => {
+      while (!failure) {
         let value = over;
         over = null;
         if (!value) {
@@ -346,26 +321,35 @@ async function validate(inputs, maxPerRule) {
           try {
             chunk = await reader.read();
           } catch (e) {
-            failure = e;
-            return null;
+            failure = e; // a damaged deflate stream, or more data than declared
+            break;
           }
-          if (chunk.done) return null;
+          if (chunk.done) break;
           value = chunk.value;
         }
-        const at = value.indexOf(10);
-        const piece = at < 0 ? value : value.subarray(0, at + 1);
-        if (at >= 0 && at + 1 < value.length) over = value.slice(at + 1);
+        const end = endIn(value);
+        const piece = end < 0 ? value : value.subarray(0, end);
+        if (end >= 0 && end < value.length) over = value.slice(end);
         validator.feed(piece);
         fileBytes += piece.length;
         flush(validator);
         progress(partProgress?.bytes, partProgress?.rows);
-        if (at >= 0) return fileBytes;
+        if (end >= 0) return true;
       }
+      return false;
+    };
+    /** Feeds the file up to byte `end`. */
+    const feedUntil = (end, partProgress) =>
+      feedThrough((value) => (fileBytes + value.length >= end ? Math.max(0, end - fileBytes) : -1), partProgress);
+    /** Feeds on through the next line break (where a zip entry's second part starts). */
+    const throughLineBreak = (value) => {
+      const at = value.indexOf(10);
+      return at < 0 ? -1 : at + 1;
     };
     if (second) {
       if (second.cut === null) {
         await feedUntil(second.from, second.asked.progress);
-        if (!failure) second.cut = await feedThroughLineBreak(second.asked.progress);
+        if (!failure && (await feedThrough(throughLineBreak, second.asked.progress))) second.cut = fileBytes;
       } else {
         await feedUntil(second.cut, second.asked.progress);
       }

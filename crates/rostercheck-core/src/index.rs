@@ -577,8 +577,10 @@ impl IdLog {
     }
 
     /// Moves every line this log noted `by` lines down (a part that numbered its lines from
-    /// its head; see `Session::start_part`). The order of its values stays.
+    /// its head; see `Session::start_part`). The order of its values stays. (A part's log is
+    /// never the reference behaviour's map: `can_absorb` refuses those.)
     pub fn shift_lines(&mut self, by: u64) {
+        debug_assert!(self.eager.is_none());
         let shifted = |line: u32| u32::try_from(u64::from(line) + by).unwrap_or(u32::MAX);
         let runs = self.runs.iter_mut().flatten();
         for e in self
@@ -594,15 +596,6 @@ impl IdLog {
         }
         for c in &mut self.candidates {
             c.0 += by;
-        }
-        if let Some(map) = &mut self.eager {
-            for e in map.values_mut() {
-                e.line = shifted(e.line);
-            }
-        }
-        for d in &mut self.eager_dups {
-            d.line += by;
-            d.first = shifted(d.first);
         }
     }
 

@@ -800,33 +800,34 @@ mod tests {
         &f.columns[f.column_index(name).unwrap()]
     }
 
+    /// Every finding of `value` in column `name`, each with its message.
+    fn findings(version: Version, file: FileKind, name: &str, value: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(
+            column(version, file, name),
+            value,
+            version,
+            &|_| true,
+            &mut out,
+        );
+        out
+    }
+
     fn codes(
         version: Version,
         file: FileKind,
         name: &str,
         value: &str,
     ) -> Vec<(&'static str, Severity)> {
-        let mut out = Vec::new();
-        check(
-            column(version, file, name),
-            value,
-            version,
-            &|_| true,
-            &mut out,
-        );
-        out.iter().map(|f| (f.rule.code, f.severity)).collect()
+        findings(version, file, name, value)
+            .iter()
+            .map(|f| (f.rule.code, f.severity))
+            .collect()
     }
 
     fn messages(version: Version, file: FileKind, name: &str, value: &str) -> String {
-        let mut out = Vec::new();
-        check(
-            column(version, file, name),
-            value,
-            version,
-            &|_| true,
-            &mut out,
-        );
-        out.iter()
+        findings(version, file, name, value)
+            .iter()
             .map(|f| format!("{} | {}", f.message, f.help))
             .collect::<Vec<_>>()
             .join("\n")
