@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, launch, open, dropFiles, waitDone, root, artifacts, makeZip } from './helpers.mjs';
@@ -23,6 +23,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
+  // The generated packages take about 300 MB; a test run should not leave them behind.
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 function generate(name, args) {

@@ -125,6 +125,9 @@ pub struct IdLog {
     arena: Vec<u8>,
     /// Rows the filter flagged since the log was last merged.
     flagged: usize,
+    /// Their keys: a log that is only compared finds its duplicates among these (see
+    /// [`IdLog::into_duplicates`]).
+    flagged_keys: Vec<u64>,
     /// (line, value, raw) of rows the filter flagged, in line order.
     candidates: Vec<(u64, String, String)>,
     /// The reference behaviour (no log, no filter): a plain map, duplicates found at once.
@@ -154,6 +157,7 @@ impl IdLog {
             arena: Vec::new(),
             candidates: Vec::new(),
             flagged: 0,
+            flagged_keys: Vec::new(),
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
             awaited: 0,
@@ -168,6 +172,8 @@ impl IdLog {
             self.log.reserve(more);
             let words = (self.entries.len() + self.log.len() + more) / 4;
             if words > self.filter.len() {
+                // (Rows still waiting would otherwise meet their own key in the new filter.)
+                self.run_filter();
                 self.rebuild_filter(words);
             }
         }
@@ -227,7 +233,7 @@ impl IdLog {
 
     /// Runs the waiting rows through the filter and keeps the value and raw line of those it
     /// flags.
-    fn run_filter(&mut self) {
+    pub fn run_filter(&mut self) {
         let rows = std::mem::take(&mut self.unfiltered);
         // First the filter alone, in a tight loop whose memory accesses are independent.
         let mut flagged = [false; FILTER_BATCH];
@@ -236,6 +242,9 @@ impl IdLog {
         }
         self.flagged += flagged.iter().filter(|f| **f).count();
         for (row, flag) in rows.iter().zip(flagged) {
+            if flag {
+                self.flagged_keys.push(row.key);
+            }
             // The log is compacted at CANDIDATE_CAP flagged rows, checked after every row:
             // one batch more is the most that can be waiting.
             if flag
@@ -260,14 +269,7 @@ impl IdLog {
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
     /// memory access). Returns true when the key was certainly new.
     fn filter_insert(&mut self, key: u64) -> bool {
-        // The key's top 32 bits scaled to the filter's length (64-bit products only: cheap in
-        // WebAssembly too); the mask below uses the low bits.
-        let words = (self.filter.len() as u64).min(u64::from(u32::MAX));
-        let word = (((key >> 32) * words) >> 32) as usize;
-        let mask = (1u64 << (key & 63))
-            | (1u64 << ((key >> 6) & 63))
-            | (1u64 << ((key >> 12) & 63))
-            | (1u64 << ((key >> 18) & 63));
+        let (word, mask) = self.filter_bits(key);
         match self.filter.get_mut(word) {
             Some(w) => {
                 let new = *w & mask != mask;
@@ -276,6 +278,25 @@ impl IdLog {
             }
             None => true,
         }
+    }
+
+    /// Whether `key` may have been added (false: certainly not).
+    fn filter_contains(&self, key: u64) -> bool {
+        let (word, mask) = self.filter_bits(key);
+        self.filter.get(word).is_some_and(|w| w & mask == mask)
+    }
+
+    /// The filter's word for `key` and the bits it sets there.
+    fn filter_bits(&self, key: u64) -> (usize, u64) {
+        // The key's top 32 bits scaled to the filter's length (64-bit products only: cheap in
+        // WebAssembly too); the mask uses the low bits.
+        let words = (self.filter.len() as u64).min(u64::from(u32::MAX));
+        let word = (((key >> 32) * words) >> 32) as usize;
+        let mask = (1u64 << (key & 63))
+            | (1u64 << ((key >> 6) & 63))
+            | (1u64 << ((key >> 12) & 63))
+            | (1u64 << ((key >> 18) & 63));
+        (word, mask)
     }
 
     fn rebuild_filter(&mut self, words: usize) {
@@ -311,27 +332,37 @@ impl IdLog {
     }
 
     /// The duplicates of a table nothing looks up in once its file has ended, in line order,
-    /// as [`IdLog::seal`] finds them; found in each sorted part in turn, without merging the
-    /// parts into one table (ten million ids of enrollments.csv are only compared).
+    /// as [`IdLog::seal`] finds them, without sorting ten million ids of enrollments.csv: a
+    /// repeated key was flagged by the filter when it came again, so only the entries of
+    /// flagged keys (a few per thousand) are gathered and compared.
     pub fn into_duplicates(mut self) -> Vec<Duplicate> {
         if self.eager.is_some() || !self.entries.is_empty() {
             return self.seal();
         }
         self.run_filter();
-        self.sort_log();
+        if self.flagged_keys.is_empty() {
+            return Vec::new();
+        }
+        let flagged = KeySet::new(std::mem::take(&mut self.flagged_keys));
+        let mut hits: Vec<Entry> = self
+            .log
+            .iter()
+            .chain(self.runs.iter().flatten())
+            .filter(|e| flagged.contains(e.key))
+            .copied()
+            .collect();
+        sort_entries(&mut hits);
         let mut candidates = std::mem::take(&mut self.candidates);
         let mut dups = Vec::new();
-        for part in std::iter::once(&self.log).chain(&self.runs) {
-            let mut first: Option<&Entry> = None;
-            for e in part {
-                match first {
-                    Some(f) if f.key == e.key => {
-                        if !e.quiet {
-                            dups.push(duplicate(e, f, &mut candidates));
-                        }
+        let mut first: Option<&Entry> = None;
+        for e in &hits {
+            match first {
+                Some(f) if f.key == e.key => {
+                    if !e.quiet {
+                        dups.push(duplicate(e, f, &mut candidates));
                     }
-                    _ => first = Some(e),
                 }
+                _ => first = Some(e),
             }
         }
         dups.sort_unstable_by_key(|d| d.line);
@@ -359,17 +390,22 @@ impl IdLog {
 
     fn merge_log(&mut self) -> Vec<Duplicate> {
         self.run_filter();
-        for run in std::mem::take(&mut self.runs) {
+        for mut run in std::mem::take(&mut self.runs) {
             self.sort_log();
+            // (A compared-only log's runs were taken in unsorted.)
+            if !run.is_sorted_by(|a, b| a.order() <= b.order()) {
+                sort_entries(&mut run);
+            }
             merge_sorted(&mut self.log, &run);
         }
         let mut candidates = std::mem::take(&mut self.candidates);
         self.flagged = 0;
+        self.flagged_keys.clear();
         let mut dups = Vec::new();
         if self.log.is_empty() {
             return dups;
         }
-        let order = |e: &Entry| (e.key, e.line, e.quiet);
+        let order = Entry::order;
         if self.entries.is_empty() {
             std::mem::swap(&mut self.entries, &mut self.log);
             if !self.sorted {
@@ -499,12 +535,14 @@ impl IdLog {
         0usize.put(out); // no log
         0usize.put(out); // no candidates
         0usize.put(out); // none flagged
+        0usize.put(out); // no flagged keys
     }
 
     /// Whether `other`'s part of a file can be appended to this one's, as if one log had read
     /// both parts: neither was merged early (`compact`), their flagged rows stay under the
-    /// limit that would have merged them, and no value is in both.
-    pub fn can_absorb(&mut self, other: &mut IdLog) -> bool {
+    /// limit that would have merged them, and no value is in both. A log that is only
+    /// `compared` (nothing looks values up in it) is left unsorted.
+    pub fn can_absorb(&mut self, other: &mut IdLog, compared: bool) -> bool {
         self.run_filter();
         other.run_filter();
         if self.eager.is_some()
@@ -519,6 +557,21 @@ impl IdLog {
             || self.flagged + other.flagged >= CANDIDATE_CAP / 2
         {
             return false;
+        }
+        if compared {
+            // The other part's values looked for in this part's filter; the few it may hold
+            // are looked for in this part's log.
+            let maybe: Vec<u64> = other
+                .log
+                .iter()
+                .map(|e| e.key)
+                .filter(|k| self.filter_contains(*k))
+                .collect();
+            if maybe.is_empty() {
+                return true;
+            }
+            let maybe = KeySet::new(maybe);
+            return !self.log.iter().any(|e| maybe.contains(e.key));
         }
         // Both logs sorted (the other part's by its own thread, see `sort_log`): a value in
         // both would be neighbours in a walk through the two.
@@ -550,11 +603,11 @@ impl IdLog {
     /// the table is sealed for look-ups, only compared when it is not
     /// ([`IdLog::into_duplicates`]).
     pub fn absorb(&mut self, mut other: IdLog) {
-        other.sort_log();
         self.runs.push(std::mem::take(&mut other.log));
         // (Its rows are all later than this part's: the candidates stay in line order.)
         self.candidates.append(&mut other.candidates);
         self.flagged += other.flagged;
+        self.flagged_keys.append(&mut other.flagged_keys);
     }
 
     /// The tag and flag bits of every sealed entry, in order (what a session that looked ids
@@ -617,12 +670,12 @@ impl IdLog {
         if self.awaited == 0 {
             return false;
         }
-        // A part's log arrives sorted: it is not sorted again unless an entry is out of order.
-        let order = |e: &Entry| (e.key, e.line, e.quiet);
+        // A part's log arrives sorted (unless it is only compared): it is not sorted again
+        // unless an entry is out of order.
         self.sorted &= self
             .log
             .last()
-            .is_none_or(|last| order(last) <= order(&entry));
+            .is_none_or(|last| last.order() <= entry.order());
         self.log.push(entry);
         self.awaited -= 1;
         true
@@ -641,6 +694,50 @@ impl IdLog {
             + self.runs.iter().map(|r| r.capacity()).sum::<usize>() * std::mem::size_of::<Entry>()
             + self.filter.capacity() * 8;
         (self.entries.len(), bytes)
+    }
+}
+
+impl Entry {
+    /// The order of a sorted log: by key, a key's repeats by line.
+    fn order(&self) -> (u64, u32, bool) {
+        (self.key, self.line, self.quiet)
+    }
+}
+
+/// A set of keys gathered from a filter's flags (thousands), asked about millions of keys: a
+/// bitmap of their hashes answers most questions from the cache, the sorted keys the rest.
+struct KeySet {
+    bits: Vec<u64>,
+    shift: u32,
+    keys: Vec<u64>,
+}
+
+impl KeySet {
+    fn new(mut keys: Vec<u64>) -> KeySet {
+        keys.sort_unstable();
+        keys.dedup();
+        // About 64 bits per key: one question in 64 reaches the keys.
+        let bits = (keys.len().max(1) * 64).next_power_of_two().max(64);
+        let mut set = KeySet {
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+            keys,
+        };
+        for i in 0..set.keys.len() {
+            let b = set.bit(set.keys[i]);
+            set.bits[b / 64] |= 1 << (b % 64);
+        }
+        set
+    }
+
+    fn bit(&self, key: u64) -> usize {
+        // (Multiplied: the keys were chosen by the filter's bits, so its bits are not used raw.)
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        let b = self.bit(key);
+        self.bits[b / 64] & (1 << (b % 64)) != 0 && self.keys.binary_search(&key).is_ok()
     }
 }
 
@@ -966,6 +1063,7 @@ impl Wire for IdLog {
         self.log.len().put(out);
         self.candidates.put(out);
         self.flagged.put(out);
+        self.flagged_keys.put(out);
     }
 
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
@@ -980,6 +1078,7 @@ impl Wire for IdLog {
             log: pieces,
             candidates: Vec::get(r)?,
             flagged: usize::get(r)?,
+            flagged_keys: Vec::get(r)?,
             awaited,
             ..IdLog::new(false)
         };

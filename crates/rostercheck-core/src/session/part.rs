@@ -249,14 +249,18 @@ impl Session {
             }
             (crs, crlf) = reader.line_ends();
         }
-        // Sorted here, on this part's thread: the first session then only merges (its
-        // `IdLog::receive` keeps the order known when the ids travel as bytes).
+        // The ids other files look up in are sorted here, on this part's thread: the first
+        // session then only merges (its `IdLog::receive` keeps the order known when the ids
+        // travel as bytes). The others are only compared, unsorted.
+        if file.kind.is_referenced() {
+            self.index.table_mut(file.kind).sort_log();
+        }
         for log in [
             self.index.table_mut(file.kind),
             &mut self.usernames,
             &mut self.emails,
         ] {
-            log.sort_log();
+            log.run_filter();
         }
         let start = file.part_start.take();
         let info = self.files.get(file.info)?;
@@ -308,10 +312,9 @@ impl Session {
             return;
         };
         self.flush_rows(&mut file, sink);
-        self.index.table_mut(file.kind).sort_log();
-        if file.kind == FileKind::Users {
-            self.usernames.sort_log();
-            self.emails.sort_log();
+        // (Ids nothing looks up in, usernames and emails are only compared: not sorted.)
+        if file.kind.is_referenced() {
+            self.index.table_mut(file.kind).sort_log();
         }
         self.current = Some(file);
     }
@@ -350,10 +353,13 @@ impl Session {
                 .iter()
                 .zip(&part.pending)
                 .all(|(a, b)| a.can_absorb(b));
-        let ids_fit = self.index.table_mut(file.kind).can_absorb(&mut part.ids);
+        let ids_fit = self
+            .index
+            .table_mut(file.kind)
+            .can_absorb(&mut part.ids, !file.kind.is_referenced());
         let users_fit = file.kind != FileKind::Users
-            || (self.usernames.can_absorb(&mut part.usernames)
-                && self.emails.can_absorb(&mut part.emails));
+            || (self.usernames.can_absorb(&mut part.usernames, true)
+                && self.emails.can_absorb(&mut part.emails, true));
         part.kind == file.kind
             && file.sniffed
             && !file.skip
