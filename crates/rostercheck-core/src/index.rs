@@ -801,8 +801,11 @@ fn merge_sorted(log: &mut Vec<Entry>, run: &[Entry]) {
 /// sourcedIds seen per file kind.
 pub struct Index {
     tables: Vec<IdLog>,
-    /// classes: class key → school key.
+    /// classes: class key → school key, while classes.csv is read.
     pub class_school: HashMap<u64, u64>,
+    /// Then the same by the class's position in its sealed table (0: no school), so that each
+    /// of ten million enrollments finds its class's school without a hash lookup.
+    class_schools: Vec<u64>,
 }
 
 impl Index {
@@ -812,7 +815,28 @@ impl Index {
                 .map(|_| IdLog::new(eager))
                 .collect(),
             class_school: HashMap::new(),
+            class_schools: Vec::new(),
         }
+    }
+
+    /// Moves the classes' schools to the positions of the classes in their table, now sealed.
+    pub fn seal_class_schools(&mut self) {
+        let classes = &self.tables[FileKind::Classes as usize];
+        let mut by_position = vec![0; classes.entries().len()];
+        for (class, school) in self.class_school.drain() {
+            if let Some(p) = classes.position(class) {
+                by_position[p] = school;
+            }
+        }
+        self.class_schools = by_position;
+    }
+
+    /// The school key of the class at `position` of the sealed classes table.
+    pub fn class_school(&self, position: usize) -> Option<u64> {
+        self.class_schools
+            .get(position)
+            .copied()
+            .filter(|k| *k != 0)
     }
 
     /// The tables of `kinds` (sealed entries only) and the classes' schools, for a session
@@ -823,6 +847,7 @@ impl Index {
             index.tables[*kind as usize] = self.tables[*kind as usize].sealed_copy();
         }
         index.class_school = self.class_school.clone();
+        index.class_schools = self.class_schools.clone();
         index
     }
 
@@ -838,6 +863,7 @@ impl Index {
             }
         }
         self.class_school.put(out);
+        self.class_schools.put(out);
     }
 
     /// Takes the table of `kind` out, leaving an empty one.
@@ -1022,13 +1048,39 @@ impl Groups {
 // The bytes of a forked session's tables and of a part's ids (see `crate::wire`).
 /// The bytes of one [`Entry`] in its `Wire` form (key, line, tag, flags, quiet).
 pub const ENTRY_BYTES: usize = 8 + 4 + 1 + 1 + 1;
-crate::wire::wire_struct!(Entry {
-    key,
-    line,
-    tag,
-    flags,
-    quiet
-});
+/// Written as one array, not field by field: millions of entries travel (a city's users in
+/// every fork, half its enrollments in a part).
+impl Wire for Entry {
+    fn put(&self, out: &mut Vec<u8>) {
+        let mut bytes = [0u8; ENTRY_BYTES];
+        let (key, rest) = bytes.split_at_mut(8);
+        let (line, rest) = rest.split_at_mut(4);
+        key.copy_from_slice(&self.key.to_le_bytes());
+        line.copy_from_slice(&self.line.to_le_bytes());
+        rest.copy_from_slice(&[self.tag, self.flags, u8::from(self.quiet)]);
+        out.extend_from_slice(&bytes);
+    }
+
+    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        let bytes: [u8; ENTRY_BYTES] = r.array()?;
+        let (key, rest) = bytes.split_first_chunk::<8>()?;
+        let (line, rest) = rest.split_first_chunk::<4>()?;
+        let [tag, flags, quiet] = *rest else {
+            return None;
+        };
+        Some(Entry {
+            key: u64::from_le_bytes(*key),
+            line: u32::from_le_bytes(*line),
+            tag,
+            flags,
+            quiet: match quiet {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+        })
+    }
+}
 crate::wire::wire_enum!(Problem {
     Missing,
     NotSchool,
@@ -1050,7 +1102,8 @@ crate::wire::wire_struct!(Group {
 crate::wire::wire_struct!(Groups { map, overflow });
 crate::wire::wire_struct!(Index {
     tables,
-    class_school
+    class_school,
+    class_schools
 });
 
 /// A sealed table, or a part's sorted log ([`IdLog::sort_log`]) with its kept candidates; the

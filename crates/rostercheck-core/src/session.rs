@@ -637,6 +637,9 @@ impl Session {
             _ => {}
         }
         self.report_duplicates(&file, sink, true);
+        if file.kind == FileKind::Classes {
+            self.index.seal_class_schools();
+        }
         self.resolve_pending(file.kind);
         self.flush_ready(sink);
     }
@@ -2125,18 +2128,17 @@ impl Session {
         });
         if let Some(class) = get(c.class) {
             let class_hit = self.lookup(file, c.class, FileKind::Classes, class);
-            let class_key = class_hit.key;
             if let Some(e) = self.entry_mut(FileKind::Classes, class_hit) {
                 if teacher && active {
                     e.flags |= flag::HAS_TEACHER;
                 }
                 let class_line = e.line;
                 // Only between two real schools: a wrong org type is reported once, as OR502.
-                let class_school = self.index.class_school.get(&class_key);
+                let class_school = class_hit.position.and_then(|p| self.index.class_school(p));
                 if let (Some(school), Some(school_hit), Some(class_school), true) =
                     (school, school_hit, class_school, school_is_school)
                 {
-                    if school_hit.key != *class_school {
+                    if school_hit.key != class_school {
                         sink.push(
                             Diagnostic::new(
                                 &reference::ENROLLMENT_SCHOOL_MISMATCH,

@@ -32,7 +32,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
     }
 
@@ -175,6 +175,7 @@ impl<T: Wire> Wire for Vec<T> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
         self.len().put(out);
+        out.reserve(self.len());
         for item in self {
             item.put(out);
         }

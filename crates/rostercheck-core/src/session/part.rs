@@ -529,17 +529,17 @@ impl Part {
     /// (then `absorb` refuses the part).
     pub fn add_ids(&mut self, bytes: &[u8]) -> bool {
         let mut r = Reader::new(bytes);
-        while !r.is_empty() {
-            let Some(entry) = crate::index::Entry::get(&mut r) else {
-                return false;
-            };
-            let log = [&mut self.ids, &mut self.usernames, &mut self.emails]
-                .into_iter()
-                .find(|l| !l.complete());
-            if !log.is_some_and(|l| l.receive(entry)) {
-                return false;
+        for log in [&mut self.ids, &mut self.usernames, &mut self.emails] {
+            while !log.complete() && !r.is_empty() {
+                let Some(entry) = crate::index::Entry::get(&mut r) else {
+                    return false;
+                };
+                if !log.receive(entry) {
+                    return false;
+                }
             }
         }
-        true
+        // (Bytes left over: more ids than announced.)
+        r.is_empty()
     }
 }
