@@ -530,8 +530,7 @@ impl IdLog {
 
     /// Writes [`IdLog::sealed_copy`] as bytes (as its `Wire` form), without making the copy.
     fn put_sealed(&self, out: &mut Vec<u8>) {
-        out.reserve(self.entries.len() * ENTRY_BYTES + 32);
-        self.entries.put(out);
+        put_table(&self.entries, out);
         0usize.put(out); // no log
         0usize.put(out); // no candidates
         0usize.put(out); // none flagged
@@ -664,21 +663,17 @@ impl IdLog {
         self.log.get(from.min(to)..to).unwrap_or_default()
     }
 
-    /// Appends a log entry sent from another worker ([`IdLog::log_slice`]); false when all
-    /// that this log was read from announced have arrived.
-    pub fn receive(&mut self, entry: Entry) -> bool {
-        if self.awaited == 0 {
-            return false;
-        }
+    /// Appends log entries sent from another worker ([`IdLog::log_slice`]): as many of the
+    /// first of `entries` as it still awaits, taken out of `entries`.
+    pub fn receive(&mut self, entries: &mut Vec<Entry>) {
+        let taken = entries.len().min(self.awaited);
         // A part's log arrives sorted (unless it is only compared): it is not sorted again
         // unless an entry is out of order.
-        self.sorted &= self
-            .log
-            .last()
-            .is_none_or(|last| last.order() <= entry.order());
-        self.log.push(entry);
-        self.awaited -= 1;
-        true
+        let last = self.log.last().copied();
+        let arriving = entries.get(..taken).unwrap_or_default();
+        self.sorted &= last.iter().chain(arriving).is_sorted_by(|a, b| a.order() <= b.order());
+        self.log.extend(entries.drain(..taken));
+        self.awaited -= taken;
     }
 
     /// Whether every log entry announced has arrived.
@@ -1048,21 +1043,19 @@ impl Groups {
 // The bytes of a forked session's tables and of a part's ids (see `crate::wire`).
 /// The bytes of one [`Entry`] in its `Wire` form (key, line, tag, flags, quiet).
 pub const ENTRY_BYTES: usize = 8 + 4 + 1 + 1 + 1;
-/// Written as one array, not field by field: millions of entries travel (a city's users in
-/// every fork, half its enrollments in a part).
-impl Wire for Entry {
-    fn put(&self, out: &mut Vec<u8>) {
+impl Entry {
+    /// The entry's bytes (key, line, tag, flags, quiet).
+    fn to_bytes(self) -> [u8; ENTRY_BYTES] {
         let mut bytes = [0u8; ENTRY_BYTES];
         let (key, rest) = bytes.split_at_mut(8);
         let (line, rest) = rest.split_at_mut(4);
         key.copy_from_slice(&self.key.to_le_bytes());
         line.copy_from_slice(&self.line.to_le_bytes());
         rest.copy_from_slice(&[self.tag, self.flags, u8::from(self.quiet)]);
-        out.extend_from_slice(&bytes);
+        bytes
     }
 
-    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
-        let bytes: [u8; ENTRY_BYTES] = r.array()?;
+    fn from_bytes(bytes: &[u8]) -> Option<Entry> {
         let (key, rest) = bytes.split_first_chunk::<8>()?;
         let (line, rest) = rest.split_first_chunk::<4>()?;
         let [tag, flags, quiet] = *rest else {
@@ -1080,6 +1073,52 @@ impl Wire for Entry {
             },
         })
     }
+}
+
+/// Appends `entries` as bytes, without their count. Written in one block, not field by field:
+/// millions travel (a city's users in every fork, half its enrollments in a part).
+pub fn put_entries(entries: &[Entry], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + entries.len() * ENTRY_BYTES, 0);
+    if let Some(block) = out.get_mut(start..) {
+        for (bytes, entry) in block.chunks_exact_mut(ENTRY_BYTES).zip(entries) {
+            bytes.copy_from_slice(&entry.to_bytes());
+        }
+    }
+}
+
+/// The entries [`put_entries`] wrote (None: `bytes` are not whole entries).
+pub fn entries_from(bytes: &[u8]) -> Option<Vec<Entry>> {
+    if bytes.len() % ENTRY_BYTES != 0 {
+        return None;
+    }
+    let mut entries = Vec::new();
+    entries.try_reserve_exact(bytes.len() / ENTRY_BYTES).ok()?;
+    for chunk in bytes.chunks_exact(ENTRY_BYTES) {
+        entries.push(Entry::from_bytes(chunk)?);
+    }
+    Some(entries)
+}
+
+impl Wire for Entry {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_bytes());
+    }
+
+    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
+        Entry::from_bytes(&r.array::<ENTRY_BYTES>()?)
+    }
+}
+
+/// A table's entries: their count, then [`put_entries`].
+fn put_table(entries: &[Entry], out: &mut Vec<u8>) {
+    entries.len().put(out);
+    put_entries(entries, out);
+}
+
+fn get_table(r: &mut crate::wire::Reader<'_>) -> Option<Vec<Entry>> {
+    let n = usize::get(r)?;
+    entries_from(r.take(n.checked_mul(ENTRY_BYTES)?)?)
 }
 crate::wire::wire_enum!(Problem {
     Missing,
@@ -1112,7 +1151,7 @@ crate::wire::wire_struct!(Index {
 impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
         debug_assert!(self.eager.is_none() && self.unfiltered.is_empty() && self.runs.is_empty());
-        self.entries.put(out);
+        put_table(&self.entries, out);
         self.log.len().put(out);
         self.candidates.put(out);
         self.flagged.put(out);
@@ -1120,7 +1159,7 @@ impl Wire for IdLog {
     }
 
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
-        let entries = Vec::get(r)?;
+        let entries = get_table(r)?;
         let awaited = usize::get(r)?;
         // Room for the entries to come, taken once (grown entry by entry, the log would hold
         // up to twice its size while it doubles); a count beyond memory is refused, not fatal.

@@ -511,9 +511,7 @@ impl Part {
             to.saturating_sub(from).min(self.id_count()) * crate::index::ENTRY_BYTES,
         );
         for log in self.logs() {
-            for entry in log.log_slice(from, to) {
-                entry.put(&mut out);
-            }
+            crate::index::put_entries(log.log_slice(from, to), &mut out);
             from = from.saturating_sub(log.log_len());
             to = to.saturating_sub(log.log_len());
         }
@@ -528,18 +526,13 @@ impl Part {
     /// Takes in ids from [`Part::ids_bytes`], in order; false when they are not such bytes
     /// (then `absorb` refuses the part).
     pub fn add_ids(&mut self, bytes: &[u8]) -> bool {
-        let mut r = Reader::new(bytes);
+        let Some(mut entries) = crate::index::entries_from(bytes) else {
+            return false;
+        };
         for log in [&mut self.ids, &mut self.usernames, &mut self.emails] {
-            while !log.complete() && !r.is_empty() {
-                let Some(entry) = crate::index::Entry::get(&mut r) else {
-                    return false;
-                };
-                if !log.receive(entry) {
-                    return false;
-                }
-            }
+            log.receive(&mut entries);
         }
-        // (Bytes left over: more ids than announced.)
-        r.is_empty()
+        // (Entries left over: more ids than announced.)
+        entries.is_empty()
     }
 }
