@@ -187,9 +187,8 @@ fn hostile(case: &str) -> Result<Fields, String> {
     let info = session.finish(&mut report);
     report.set_package(info);
     let mut codes: Vec<String> = report
-        .totals
-        .iter()
-        .map(|((_, code, _), n)| format!("{code}×{n}"))
+        .totals()
+        .map(|(_, code, _, n)| format!("{code}×{n}"))
         .collect();
     codes.sort();
     let mut fields = Fields::new();

@@ -671,7 +671,10 @@ impl IdLog {
         // unless an entry is out of order.
         let last = self.log.last().copied();
         let arriving = entries.get(..taken).unwrap_or_default();
-        self.sorted &= last.iter().chain(arriving).is_sorted_by(|a, b| a.order() <= b.order());
+        self.sorted &= last
+            .iter()
+            .chain(arriving)
+            .is_sorted_by(|a, b| a.order() <= b.order());
         self.log.extend(entries.drain(..taken));
         self.awaited -= taken;
     }
@@ -1089,7 +1092,7 @@ pub fn put_entries(entries: &[Entry], out: &mut Vec<u8>) {
 
 /// The entries [`put_entries`] wrote (None: `bytes` are not whole entries).
 pub fn entries_from(bytes: &[u8]) -> Option<Vec<Entry>> {
-    if bytes.len() % ENTRY_BYTES != 0 {
+    if !bytes.len().is_multiple_of(ENTRY_BYTES) {
         return None;
     }
     let mut entries = Vec::new();

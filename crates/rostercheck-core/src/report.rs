@@ -1,13 +1,14 @@
 //! Collects a session's diagnostics for rendering: keeps the first findings of each rule per
 //! file (so a file with millions of bad rows stays bounded) and exact totals of all of them.
 
+use std::cell::Cell;
+
 use hashbrown::HashMap;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity, Sink};
 use crate::rules::Rule;
 use crate::session::PackageInfo;
-use crate::wire::Wire;
 
 /// Findings kept per (file, rule) by default; totals stay exact.
 pub const DEFAULT_MAX_PER_RULE: usize = 1000;
@@ -27,12 +28,54 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     pub package: Option<PackageInfo>,
-    /// Total findings per (file, code, severity), including omitted ones.
-    pub totals: HashMap<(Option<String>, &'static str, Severity), u64>,
-    /// Findings seen per (file, code), to apply the cap.
-    per_rule: HashMap<(Option<String>, &'static str), u64>,
+    /// Findings per (file, code), listed or not, in the order first seen.
+    tallies: Vec<Tally>,
+    /// Where each (file, code) is in `tallies`.
+    index: HashMap<(Option<String>, &'static str), usize>,
+    /// The tally counted last: a file with millions of findings of one rule in a row finds it
+    /// without hashing.
+    last: Cell<usize>,
     max_per_rule: usize,
 }
+
+/// The findings of one rule in one file (None: package-level), by severity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tally {
+    file: Option<String>,
+    code: &'static str,
+    by_severity: [u64; 3],
+}
+
+impl Tally {
+    /// All its findings, whatever their severity (the listing cap counts them all).
+    fn seen(&self) -> u64 {
+        self.by_severity.iter().sum()
+    }
+
+    fn is(&self, file: Option<&str>, code: &str) -> bool {
+        self.code == code && self.file.as_deref() == file
+    }
+
+    fn count_mut(&mut self, severity: Severity) -> &mut u64 {
+        let [errors, warnings, infos] = &mut self.by_severity;
+        match severity {
+            Severity::Error => errors,
+            Severity::Warning => warnings,
+            Severity::Info => infos,
+        }
+    }
+
+    fn count(&self, severity: Severity) -> u64 {
+        let [errors, warnings, infos] = self.by_severity;
+        match severity {
+            Severity::Error => errors,
+            Severity::Warning => warnings,
+            Severity::Info => infos,
+        }
+    }
+}
+
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 impl Default for Report {
     fn default() -> Self {
@@ -47,10 +90,22 @@ impl Report {
             diagnostics: Vec::new(),
             summary: Summary::default(),
             package: None,
-            totals: HashMap::new(),
-            per_rule: HashMap::new(),
+            tallies: Vec::new(),
+            index: HashMap::new(),
+            last: Cell::new(0),
             max_per_rule,
         }
+    }
+
+    /// Every (file, code, severity) with its number of findings, listed or not.
+    pub fn totals(&self) -> impl Iterator<Item = (Option<&str>, &'static str, Severity, u64)> {
+        self.tallies.iter().flat_map(|t| {
+            SEVERITIES
+                .iter()
+                .zip(t.by_severity)
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| (t.file.as_deref(), t.code, *s, n))
+        })
     }
 
     /// Records what the session learned, and puts the findings in report order: package-level
@@ -84,24 +139,24 @@ impl Report {
 
     /// Passes every finding on to `sink` as they came: the listed ones in order, then the ones
     /// only counted. With the same cap, `sink` ends as if the findings had been sent to it.
-    pub fn replay(self, sink: &mut dyn Sink) {
+    pub fn replay(mut self, sink: &mut dyn Sink) {
         let mut listed: HashMap<(Option<String>, &'static str, Severity), u64> = HashMap::new();
-        for d in self.diagnostics {
+        for d in std::mem::take(&mut self.diagnostics) {
             *listed
                 .entry((d.file.clone(), d.code, d.severity))
                 .or_insert(0) += 1;
             sink.push(d);
         }
-        for ((file, code, severity), total) in self.totals {
+        for (file, code, severity, total) in self.totals() {
             let Some(rule) = crate::rules::find(code) else {
                 continue;
             };
             let counted = total
                 - listed
-                    .get(&(file.clone(), code, severity))
+                    .get(&FileCodeSeverity(file, code, severity))
                     .copied()
                     .unwrap_or(0);
-            sink.count_many(file.as_deref(), rule, severity, counted);
+            sink.count_many(file, rule, severity, counted);
         }
     }
 
@@ -111,19 +166,19 @@ impl Report {
 
     /// Total findings for a file and rule, listed or not.
     pub fn total(&self, file: Option<&str>, code: &str) -> u64 {
-        self.totals
+        self.tallies
             .iter()
-            .filter(|((f, c, _), _)| f.as_deref() == file && *c == code)
-            .map(|(_, n)| *n)
+            .filter(|t| t.is(file, code))
+            .map(Tally::seen)
             .sum()
     }
 
     /// Total findings of a severity in a file (`None`: package-level), listed or not.
     pub fn total_of(&self, file: Option<&str>, severity: Severity) -> u64 {
-        self.totals
+        self.tallies
             .iter()
-            .filter(|((f, _, s), _)| f.as_deref() == file && *s == severity)
-            .map(|(_, n)| *n)
+            .filter(|t| t.file.as_deref() == file)
+            .map(|t| t.count(severity))
             .sum()
     }
 }
@@ -148,23 +203,26 @@ impl Report {
             Severity::Warning => self.summary.warnings += n,
             Severity::Info => self.summary.infos += n,
         }
-        match self.totals.get_mut(&FileCodeSeverity(file, code, severity)) {
-            Some(total) => *total += n,
+        let found = self.find(file, code);
+        let tally = match found.and_then(|i| self.tallies.get_mut(i)) {
+            Some(tally) => tally,
             None => {
-                self.totals
-                    .insert((file.map(str::to_owned), code, severity), n);
-            }
-        }
-        let before = match self.per_rule.get_mut(&FileCode(file, code)) {
-            Some(seen) => {
-                *seen += n;
-                *seen - n
-            }
-            None => {
-                self.per_rule.insert((file.map(str::to_owned), code), n);
-                0
+                self.index
+                    .insert((file.map(str::to_owned), code), self.tallies.len());
+                self.last.set(self.tallies.len());
+                self.tallies.push(Tally {
+                    file: file.map(str::to_owned),
+                    code,
+                    by_severity: [0; 3],
+                });
+                let Some(tally) = self.tallies.last_mut() else {
+                    return 0;
+                };
+                tally
             }
         };
+        let before = tally.seen();
+        *tally.count_mut(severity) += n;
         let listed = if self.max_per_rule == 0 {
             n
         } else {
@@ -176,10 +234,21 @@ impl Report {
 
     /// Findings seen so far for `file` and `code` (listed or not).
     fn seen(&self, file: Option<&str>, code: &'static str) -> u64 {
-        self.per_rule
-            .get(&FileCode(file, code))
-            .copied()
-            .unwrap_or(0)
+        self.find(file, code)
+            .and_then(|i| self.tallies.get(i))
+            .map_or(0, Tally::seen)
+    }
+
+    /// Where the tally of `file` and `code` is: the last one used, or looked up by reference
+    /// (a file with millions of findings allocates nothing per finding).
+    fn find(&self, file: Option<&str>, code: &'static str) -> Option<usize> {
+        let last = self.last.get();
+        if self.tallies.get(last).is_some_and(|t| t.is(file, code)) {
+            return Some(last);
+        }
+        let i = *self.index.get(&FileCode(file, code))?;
+        self.last.set(i);
+        Some(i)
     }
 }
 
@@ -269,7 +338,7 @@ mod tests {
                 one_by_one.summary, at_once.summary,
                 "cap {cap}, {before} then {n}"
             );
-            assert_eq!(one_by_one.totals, at_once.totals);
+            assert_eq!(one_by_one.tallies, at_once.tallies);
             assert_eq!(
                 one_by_one.keeps(Some("users.csv"), RULE.code),
                 at_once.keeps(Some("users.csv"), RULE.code)
@@ -293,19 +362,27 @@ impl crate::wire::Wire for Report {
         debug_assert!(self.package.is_none());
         self.diagnostics.put(out);
         self.summary.put(out);
-        self.totals.put(out);
-        self.per_rule.put(out);
+        self.tallies.put(out);
         self.max_per_rule.put(out);
     }
 
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
-        Some(Report {
+        let mut report = Report {
             diagnostics: Vec::get(r)?,
             summary: Summary::get(r)?,
-            package: None,
-            totals: Wire::get(r)?,
-            per_rule: Wire::get(r)?,
+            tallies: Vec::get(r)?,
             max_per_rule: usize::get(r)?,
-        })
+            ..Report::new(0)
+        };
+        for (i, t) in report.tallies.iter().enumerate() {
+            report.index.insert((t.file.clone(), t.code), i);
+        }
+        Some(report)
     }
 }
+
+crate::wire::wire_struct!(Tally {
+    file,
+    code,
+    by_severity
+});

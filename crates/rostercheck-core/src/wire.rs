@@ -167,6 +167,21 @@ impl<T: Wire> Wire for Box<T> {
     }
 }
 
+impl<T: Wire + Copy + Default, const N: usize> Wire for [T; N] {
+    fn put(&self, out: &mut Vec<u8>) {
+        for item in self {
+            item.put(out);
+        }
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        let mut items = [T::default(); N];
+        for item in &mut items {
+            *item = T::get(r)?;
+        }
+        Some(items)
+    }
+}
+
 impl<T: Wire> Wire for Vec<T> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
