@@ -1390,9 +1390,28 @@ impl Session {
             if let Some(cell) = cells.get_mut(pos) {
                 *cell = Some(value);
             }
-            // (A finding past the listing cap is only counted: it gets no message.)
-            let listed = |rule: &'static Rule| sink.keeps(Some(name), rule.code);
-            values::check(column, value, version, &listed, &mut file.findings);
+            // A single-valued reference is looked up first (with the key the look-ahead
+            // hashed from the field as written, unless it was trimmed): an id found among
+            // those defined was valid where it was defined, so its syntax is not checked again.
+            let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
+            let found = match (column.reference, column.ty) {
+                (Some(target), ValueType::GuidRef) => {
+                    let known = match (slot, file.batch_row) {
+                        (Some(i), Some(row)) if value.len() == raw.len() => {
+                            file.batch_keys.get(row * file.lookahead.len() + i).copied()
+                        }
+                        _ => None,
+                    };
+                    self.look_up(file.kind, target, value, known)
+                }
+                _ => None,
+            };
+            let defined = found.is_some_and(|hit| hit.position.is_some());
+            if !defined {
+                // (A finding past the listing cap is only counted: it gets no message.)
+                let listed = |rule: &'static Rule| sink.keeps(Some(name), rule.code);
+                values::check(column, value, version, &listed, &mut file.findings);
+            }
             // An id with no finding has been checked: it is a valid identifier.
             let valid_id = matches!(column.ty, ValueType::Guid | ValueType::GuidRef)
                 && file.findings.is_empty();
@@ -1435,14 +1454,6 @@ impl Session {
                         }
                     }
                 } else {
-                    // The look-ahead hashed the field as written: the same key, unless trimmed.
-                    let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
-                    let known = match (slot, file.batch_row) {
-                        (Some(i), Some(row)) if value.len() == raw.len() => {
-                            file.batch_keys.get(row * file.lookahead.len() + i).copied()
-                        }
-                        _ => None,
-                    };
                     let hit = self.reference(
                         file.kind,
                         col,
@@ -1454,7 +1465,7 @@ impl Session {
                         line,
                         false,
                         row_raw,
-                        known,
+                        found,
                     );
                     if let Some(h) = slot.and_then(|i| file.hits.get_mut(i)) {
                         *h = hit;
@@ -1507,7 +1518,7 @@ impl Session {
         line: u64,
         term: bool,
         raw: &[u8],
-        known_key: Option<u64>,
+        found: Option<Hit>,
     ) -> Option<Hit> {
         if !valid_id && !values::is_guid(value) {
             return None; // already reported as an invalid id
@@ -1519,11 +1530,14 @@ impl Session {
             self.count_empty_ref(from, col, pos, target, 1, line);
             return None;
         }
-        let key = known_key.unwrap_or_else(|| index::key(value));
+        let key = found.map_or_else(|| index::key(value), |hit| hit.key);
         let constraint_or_term = if term { None } else { constraint };
         if self.done[target as usize] && target != from {
             let table = self.index.table(target);
-            let position = table.position(key);
+            let position = match found {
+                Some(hit) => hit.position,
+                None => table.position(key),
+            };
             match position.and_then(|p| table.at(p)) {
                 Some(entry) => {
                     if let Some(problem) =
@@ -1558,6 +1572,28 @@ impl Session {
             self.pending[target as usize].add(from, col, pos, value, key, line, problem, c, raw);
             None
         }
+    }
+
+    /// `value` looked up among the ids of `target` (with its `known` key, if hashed), when
+    /// that file has been read (and is not the referring file itself): None otherwise.
+    fn look_up(
+        &self,
+        from: FileKind,
+        target: FileKind,
+        value: &str,
+        known: Option<u64>,
+    ) -> Option<Hit> {
+        let read = self.done[target as usize]
+            && target != from
+            && !self.unreadable[target as usize]
+            && !self.empty[target as usize];
+        read.then(|| {
+            let key = known.unwrap_or_else(|| index::key(value));
+            Hit {
+                key,
+                position: self.index.table(target).position(key),
+            }
+        })
     }
 
     /// The row's reference in column `pos` to `target`: as `check_row` looked it up, or
