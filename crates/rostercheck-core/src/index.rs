@@ -136,6 +136,11 @@ pub struct IdLog {
     /// Log entries still to arrive, for a log read from bytes without them (see
     /// [`IdLog::receive`]).
     awaited: usize,
+    /// A part's log that is only compared ([`IdLog::compare_only`]): its values travel as
+    /// bare keys, arriving in `keys`, and only the entries of its flagged keys with lines.
+    compared: bool,
+    keys: Vec<u64>,
+    flagged_entries: Vec<Entry>,
     /// False once the findings of its duplicates are only counted (past the listing cap):
     /// their values and raw lines are not kept any more.
     values_wanted: bool,
@@ -161,6 +166,9 @@ impl IdLog {
             eager: eager.then(HashMap::new),
             eager_dups: Vec::new(),
             awaited: 0,
+            compared: false,
+            keys: Vec::new(),
+            flagged_entries: Vec::new(),
             values_wanted: true,
             sorted: true,
         }
@@ -535,6 +543,8 @@ impl IdLog {
         0usize.put(out); // no candidates
         0usize.put(out); // none flagged
         0usize.put(out); // no flagged keys
+        false.put(out); // looked up in
+        0usize.put(out); // no flagged entries
     }
 
     /// Whether `other`'s part of a file can be appended to this one's, as if one log had read
@@ -564,6 +574,7 @@ impl IdLog {
                 .log
                 .iter()
                 .map(|e| e.key)
+                .chain(other.keys.iter().copied())
                 .filter(|k| self.filter_contains(*k))
                 .collect();
             if maybe.is_empty() {
@@ -602,7 +613,14 @@ impl IdLog {
     /// the table is sealed for look-ups, only compared when it is not
     /// ([`IdLog::into_duplicates`]).
     pub fn absorb(&mut self, mut other: IdLog) {
-        self.runs.push(std::mem::take(&mut other.log));
+        // (Of a part only compared, the entries of its flagged keys are all it can add to the
+        // duplicates: no value is in both parts.)
+        let run = if other.compared {
+            std::mem::take(&mut other.flagged_entries)
+        } else {
+            std::mem::take(&mut other.log)
+        };
+        self.runs.push(run);
         // (Its rows are all later than this part's: the candidates stay in line order.)
         self.candidates.append(&mut other.candidates);
         self.flagged += other.flagged;
@@ -640,6 +658,7 @@ impl IdLog {
             .iter_mut()
             .chain(self.log.iter_mut())
             .chain(runs)
+            .chain(self.flagged_entries.iter_mut())
         {
             e.line = shifted(e.line);
         }
@@ -656,27 +675,64 @@ impl IdLog {
         self.log.len()
     }
 
-    /// The log entries `from..to` (as far as there are), for [`IdLog::receive`] on the other
-    /// side: a log of ten million ids travels in pieces, never as one more copy.
-    pub fn log_slice(&self, from: usize, to: usize) -> &[Entry] {
-        let to = to.min(self.log.len());
-        self.log.get(from.min(to)..to).unwrap_or_default()
+    /// Marks a part's log as only compared (nothing looks values up in it): its values then
+    /// travel as bare keys (8 bytes instead of 15), and the entries of its flagged keys, the
+    /// only ones that can be duplicates within it, travel with their lines.
+    pub fn compare_only(&mut self) {
+        self.run_filter();
+        self.compared = true;
+        if !self.flagged_keys.is_empty() {
+            let flagged = KeySet::new(self.flagged_keys.clone());
+            self.flagged_entries = self
+                .log
+                .iter()
+                .filter(|e| flagged.contains(e.key))
+                .copied()
+                .collect();
+        }
     }
 
-    /// Appends log entries sent from another worker ([`IdLog::log_slice`]): as many of the
-    /// first of `entries` as it still awaits, taken out of `entries`.
-    pub fn receive(&mut self, entries: &mut Vec<Entry>) {
-        let taken = entries.len().min(self.awaited);
-        // A part's log arrives sorted (unless it is only compared): it is not sorted again
-        // unless an entry is out of order.
-        let last = self.log.last().copied();
-        let arriving = entries.get(..taken).unwrap_or_default();
-        self.sorted &= last
-            .iter()
-            .chain(arriving)
-            .is_sorted_by(|a, b| a.order() <= b.order());
-        self.log.extend(entries.drain(..taken));
+    /// Appends the values `from..to` of the log (as far as there are) as bytes, for
+    /// [`IdLog::receive`] on the other side: a log of ten million ids travels in pieces, never
+    /// as one more copy.
+    pub fn put_values(&self, from: usize, to: usize, out: &mut Vec<u8>) {
+        let to = to.min(self.log.len());
+        let slice = self.log.get(from.min(to)..to).unwrap_or_default();
+        if self.compared {
+            out.reserve(slice.len() * 8);
+            for e in slice {
+                out.extend_from_slice(&e.key.to_le_bytes());
+            }
+        } else {
+            put_entries(slice, out);
+        }
+    }
+
+    /// Takes in values sent from another worker ([`IdLog::put_values`]): as many of those at
+    /// the start of `bytes` as it still awaits. Returns the bytes after them (None: not such
+    /// bytes).
+    pub fn receive<'b>(&mut self, bytes: &'b [u8]) -> Option<&'b [u8]> {
+        let size = if self.compared { 8 } else { ENTRY_BYTES };
+        let taken = (bytes.len() / size).min(self.awaited);
+        let (mine, rest) = bytes.split_at_checked(taken * size)?;
+        if self.compared {
+            self.keys.reserve(taken);
+            for key in mine.chunks_exact(8) {
+                self.keys.push(u64::from_le_bytes(key.try_into().ok()?));
+            }
+        } else {
+            let entries = entries_from(mine)?;
+            // A part's log arrives sorted: it is not sorted again unless an entry is out of
+            // order.
+            let last = self.log.last().copied();
+            self.sorted &= last
+                .iter()
+                .chain(&entries)
+                .is_sorted_by(|a, b| a.order() <= b.order());
+            self.log.extend(entries);
+        }
         self.awaited -= taken;
+        Some(rest)
     }
 
     /// Whether every log entry announced has arrived.
@@ -690,7 +746,7 @@ impl IdLog {
             + self.dir.capacity() * 4
             + self.log.capacity() * std::mem::size_of::<Entry>()
             + self.runs.iter().map(|r| r.capacity()).sum::<usize>() * std::mem::size_of::<Entry>()
-            + self.filter.capacity() * 8;
+            + (self.filter.capacity() + self.keys.capacity()) * 8;
         (self.entries.len(), bytes)
     }
 }
@@ -1159,24 +1215,30 @@ impl Wire for IdLog {
         self.candidates.put(out);
         self.flagged.put(out);
         self.flagged_keys.put(out);
+        self.compared.put(out);
+        put_table(&self.flagged_entries, out);
     }
 
     fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
         let entries = get_table(r)?;
         let awaited = usize::get(r)?;
-        // Room for the entries to come, taken once (grown entry by entry, the log would hold
-        // up to twice its size while it doubles); a count beyond memory is refused, not fatal.
-        let mut pieces = Vec::new();
-        pieces.try_reserve_exact(awaited).ok()?;
         let mut log = IdLog {
             entries,
-            log: pieces,
             candidates: Vec::get(r)?,
             flagged: usize::get(r)?,
             flagged_keys: Vec::get(r)?,
+            compared: bool::get(r)?,
+            flagged_entries: get_table(r)?,
             awaited,
             ..IdLog::new(false)
         };
+        // Room for the values to come, taken once (grown value by value, the log would hold
+        // up to twice its size while it doubles); a count beyond memory is refused, not fatal.
+        if log.compared {
+            log.keys.try_reserve_exact(awaited).ok()?;
+        } else {
+            log.log.try_reserve_exact(awaited).ok()?;
+        }
         log.build_dir();
         Some(log)
     }

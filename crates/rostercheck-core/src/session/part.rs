@@ -251,10 +251,14 @@ impl Session {
         }
         // The ids other files look up in are sorted here, on this part's thread: the first
         // session then only merges (its `IdLog::receive` keeps the order known when the ids
-        // travel as bytes). The others are only compared, unsorted.
+        // travel as bytes). The others are only compared, unsorted, and travel as bare keys.
         if file.kind.is_referenced() {
             self.index.table_mut(file.kind).sort_log();
+        } else {
+            self.index.table_mut(file.kind).compare_only();
         }
+        self.usernames.compare_only();
+        self.emails.compare_only();
         for log in [
             self.index.table_mut(file.kind),
             &mut self.usernames,
@@ -511,7 +515,7 @@ impl Part {
             to.saturating_sub(from).min(self.id_count()) * crate::index::ENTRY_BYTES,
         );
         for log in self.logs() {
-            crate::index::put_entries(log.log_slice(from, to), &mut out);
+            log.put_values(from, to, &mut out);
             from = from.saturating_sub(log.log_len());
             to = to.saturating_sub(log.log_len());
         }
@@ -526,13 +530,14 @@ impl Part {
     /// Takes in ids from [`Part::ids_bytes`], in order; false when they are not such bytes
     /// (then `absorb` refuses the part).
     pub fn add_ids(&mut self, bytes: &[u8]) -> bool {
-        let Some(mut entries) = crate::index::entries_from(bytes) else {
-            return false;
-        };
+        let mut rest = bytes;
         for log in [&mut self.ids, &mut self.usernames, &mut self.emails] {
-            log.receive(&mut entries);
+            match log.receive(rest) {
+                Some(after) => rest = after,
+                None => return false,
+            }
         }
-        // (Entries left over: more ids than announced.)
-        entries.is_empty()
+        // (Bytes left over: more ids than announced, or not whole ones.)
+        rest.is_empty()
     }
 }
