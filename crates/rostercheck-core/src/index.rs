@@ -746,7 +746,8 @@ impl IdLog {
             + self.dir.capacity() * 4
             + self.log.capacity() * std::mem::size_of::<Entry>()
             + self.runs.iter().map(|r| r.capacity()).sum::<usize>() * std::mem::size_of::<Entry>()
-            + (self.filter.capacity() + self.keys.capacity()) * 8;
+            + self.flagged_entries.capacity() * std::mem::size_of::<Entry>()
+            + (self.filter.capacity() + self.keys.capacity() + self.flagged_keys.capacity()) * 8;
         (self.entries.len(), bytes)
     }
 }
@@ -1204,9 +1205,9 @@ crate::wire::wire_struct!(Index {
     class_schools
 });
 
-/// A sealed table, or a part's sorted log ([`IdLog::sort_log`]) with its kept candidates; the
+/// A sealed table, or a part's log (sorted, or only compared) with its kept candidates; the
 /// filter is not carried (a part's log takes no more rows), and the log's entries only by
-/// their count: they follow in pieces ([`IdLog::log_slice`], [`IdLog::receive`]).
+/// their count: they follow in pieces ([`IdLog::put_values`], [`IdLog::receive`]).
 impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
         debug_assert!(self.eager.is_none() && self.unfiltered.is_empty() && self.runs.is_empty());

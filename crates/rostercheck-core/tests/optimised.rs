@@ -234,6 +234,20 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                     format!("{:?}", reference.package),
                     "{what}: package info"
                 );
+                if as_bytes {
+                    // Bytes that do not read back would send a file to be read whole, which
+                    // gives the same report: the same cut in one session must merge as many.
+                    let direct = validate_in_memory_in_parts(
+                        Session::new(),
+                        pkg,
+                        chunk,
+                        fraction,
+                        0,
+                        false,
+                        &mut Report::new(cap),
+                    );
+                    assert_eq!(parts, direct, "{case}: merged through bytes as directly");
+                }
             }
         }
     }
