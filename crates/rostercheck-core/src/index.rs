@@ -241,7 +241,7 @@ impl IdLog {
 
     /// Runs the waiting rows through the filter and keeps the value and raw line of those it
     /// flags.
-    pub fn run_filter(&mut self) {
+    fn run_filter(&mut self) {
         let rows = std::mem::take(&mut self.unfiltered);
         // First the filter alone, in a tight loop whose memory accesses are independent.
         let mut flagged = [false; FILTER_BATCH];
@@ -351,14 +351,8 @@ impl IdLog {
         if self.flagged_keys.is_empty() {
             return Vec::new();
         }
-        let flagged = KeySet::new(std::mem::take(&mut self.flagged_keys));
-        let mut hits: Vec<Entry> = self
-            .log
-            .iter()
-            .chain(self.runs.iter().flatten())
-            .filter(|e| flagged.contains(e.key))
-            .copied()
-            .collect();
+        let mut hits = KeySet::new(std::mem::take(&mut self.flagged_keys))
+            .entries_among(self.log.iter().chain(self.runs.iter().flatten()));
         sort_entries(&mut hits);
         let mut candidates = std::mem::take(&mut self.candidates);
         let mut dups = Vec::new();
@@ -549,9 +543,9 @@ impl IdLog {
 
     /// Whether `other`'s part of a file can be appended to this one's, as if one log had read
     /// both parts: neither was merged early (`compact`), their flagged rows stay under the
-    /// limit that would have merged them, and no value is in both. A log that is only
-    /// `compared` (nothing looks values up in it) is left unsorted.
-    pub fn can_absorb(&mut self, other: &mut IdLog, compared: bool) -> bool {
+    /// limit that would have merged them, and no value is in both. A part only compared
+    /// ([`IdLog::compare_only`]) is checked without sorting either log.
+    pub fn can_absorb(&mut self, other: &mut IdLog) -> bool {
         self.run_filter();
         other.run_filter();
         if self.eager.is_some()
@@ -567,7 +561,7 @@ impl IdLog {
         {
             return false;
         }
-        if compared {
+        if other.compared {
             // The other part's values looked for in this part's filter; the few it may hold
             // are looked for in this part's log.
             let maybe: Vec<u64> = other
@@ -682,13 +676,8 @@ impl IdLog {
         self.run_filter();
         self.compared = true;
         if !self.flagged_keys.is_empty() {
-            let flagged = KeySet::new(self.flagged_keys.clone());
-            self.flagged_entries = self
-                .log
-                .iter()
-                .filter(|e| flagged.contains(e.key))
-                .copied()
-                .collect();
+            self.flagged_entries =
+                KeySet::new(self.flagged_keys.clone()).entries_among(self.log.iter());
         }
     }
 
@@ -793,6 +782,11 @@ impl KeySet {
     fn contains(&self, key: u64) -> bool {
         let b = self.bit(key);
         self.bits[b / 64] & (1 << (b % 64)) != 0 && self.keys.binary_search(&key).is_ok()
+    }
+
+    /// The entries among `entries` whose key is in the set.
+    fn entries_among<'e>(&self, entries: impl Iterator<Item = &'e Entry>) -> Vec<Entry> {
+        entries.filter(|e| self.contains(e.key)).copied().collect()
     }
 }
 
@@ -1158,16 +1152,6 @@ pub fn entries_from(bytes: &[u8]) -> Option<Vec<Entry>> {
         entries.push(Entry::from_bytes(chunk)?);
     }
     Some(entries)
-}
-
-impl Wire for Entry {
-    fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_bytes());
-    }
-
-    fn get(r: &mut crate::wire::Reader<'_>) -> Option<Self> {
-        Entry::from_bytes(&r.array::<ENTRY_BYTES>()?)
-    }
 }
 
 /// A table's entries: their count, then [`put_entries`].

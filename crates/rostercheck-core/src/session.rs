@@ -1402,7 +1402,7 @@ impl Session {
                         }
                         _ => None,
                     };
-                    self.look_up(file.kind, target, value, known)
+                    self.look_up_in_read(file.kind, target, value, known)
                 }
                 _ => None,
             };
@@ -1576,7 +1576,7 @@ impl Session {
 
     /// `value` looked up among the ids of `target` (with its `known` key, if hashed), when
     /// that file has been read (and is not the referring file itself): None otherwise.
-    fn look_up(
+    fn look_up_in_read(
         &self,
         from: FileKind,
         target: FileKind,
@@ -1587,13 +1587,15 @@ impl Session {
             && target != from
             && !self.unreadable[target as usize]
             && !self.empty[target as usize];
-        read.then(|| {
-            let key = known.unwrap_or_else(|| index::key(value));
-            Hit {
-                key,
-                position: self.index.table(target).position(key),
-            }
-        })
+        read.then(|| self.hit(target, known.unwrap_or_else(|| index::key(value))))
+    }
+
+    /// Where `key` is among the ids of `target`.
+    fn hit(&self, target: FileKind, key: u64) -> Hit {
+        Hit {
+            key,
+            position: self.index.table(target).position(key),
+        }
     }
 
     /// The row's reference in column `pos` to `target`: as `check_row` looked it up, or
@@ -1602,13 +1604,7 @@ impl Session {
         let checked = pos
             .and_then(|pos| file.lookahead.iter().position(|(p, _)| *p == pos))
             .and_then(|i| file.hits.get(i).copied().flatten());
-        checked.unwrap_or_else(|| {
-            let key = index::key(value);
-            Hit {
-                key,
-                position: self.index.table(target).position(key),
-            }
-        })
+        checked.unwrap_or_else(|| self.hit(target, index::key(value)))
     }
 
     fn entry(&self, target: FileKind, hit: Hit) -> Option<index::Entry> {

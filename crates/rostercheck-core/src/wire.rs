@@ -28,7 +28,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
     }
 
@@ -186,7 +186,6 @@ impl<T: Wire> Wire for Vec<T> {
     #[inline(never)]
     fn put(&self, out: &mut Vec<u8>) {
         self.len().put(out);
-        out.reserve(self.len());
         for item in self {
             item.put(out);
         }
@@ -345,7 +344,11 @@ mod tests {
 
     #[test]
     fn an_id_entry_takes_the_bytes_the_senders_reserve() {
-        let entry = crate::index::Entry::default();
-        assert_eq!(entry.to_wire().len(), crate::index::ENTRY_BYTES);
+        let entries = [crate::index::Entry::default(); 3];
+        let mut bytes = Vec::new();
+        crate::index::put_entries(&entries, &mut bytes);
+        assert_eq!(bytes.len(), 3 * crate::index::ENTRY_BYTES);
+        assert_eq!(crate::index::entries_from(&bytes).map(|e| e.len()), Some(3));
+        assert!(crate::index::entries_from(bytes.get(1..).unwrap_or_default()).is_none());
     }
 }

@@ -259,13 +259,6 @@ impl Session {
         }
         self.usernames.compare_only();
         self.emails.compare_only();
-        for log in [
-            self.index.table_mut(file.kind),
-            &mut self.usernames,
-            &mut self.emails,
-        ] {
-            log.run_filter();
-        }
         let start = file.part_start.take();
         let info = self.files.get(file.info)?;
         let (rows, bytes) = (info.rows, info.bytes);
@@ -357,13 +350,10 @@ impl Session {
                 .iter()
                 .zip(&part.pending)
                 .all(|(a, b)| a.can_absorb(b));
-        let ids_fit = self
-            .index
-            .table_mut(file.kind)
-            .can_absorb(&mut part.ids, !file.kind.is_referenced());
+        let ids_fit = self.index.table_mut(file.kind).can_absorb(&mut part.ids);
         let users_fit = file.kind != FileKind::Users
-            || (self.usernames.can_absorb(&mut part.usernames, true)
-                && self.emails.can_absorb(&mut part.emails, true));
+            || (self.usernames.can_absorb(&mut part.usernames)
+                && self.emails.can_absorb(&mut part.emails));
         part.kind == file.kind
             && file.sniffed
             && !file.skip
