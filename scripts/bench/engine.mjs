@@ -25,6 +25,7 @@ self.onmessage = async ({ data: { dist, pkg, names, runs } }) => {
     for (const i of v.plan()) {
       v.beginFile(i);
       const bytes = files[i];
+      v.sizeHint(bytes.length); // as the page does: the id tables are sized once
       for (let at = 0; at < bytes.length; at += 1 << 20) {
         v.feed(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))));
         v.takeBatch();
