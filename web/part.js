@@ -2,8 +2,9 @@
 // (web/worker.js) checks the first, so that both cores work on one file. It is given the
 // validation worker's session as bytes (the engine's `forkBytes`), reads the file's header,
 // checks the file from the cut on, and sends the result back as bytes for the validation
-// worker to `absorb`. Anything that goes wrong here sends 'failed', and the validation worker
-// checks that part itself.
+// worker to `absorb`. It may also be given the file after that one, to check whole after its
+// header once the part is sent (see AHEAD_FROM in worker.js). Anything that goes wrong here
+// sends 'failed', and the validation worker checks that part itself.
 import { Validator } from './rostercheck_wasm.js';
 import { load, warmUp, eachChunk } from './engine.js';
 import { openEntry } from './zip.js';
@@ -29,15 +30,21 @@ let stalled = false;
  *  cut short): the validation worker checks it itself, and this worker stays as it is. */
 class Declined extends Error {}
 
-onmessage = async ({ data }) => {
+/** Parts are checked one after the other, in the order asked (the validation worker takes
+ *  them in in that order): each waits for the one before. */
+let queue = Promise.resolve();
+
+onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
   if (data.type !== 'part' || stalled) return;
-  try {
-    await ready;
-    await checkPart(data);
-  } catch (e) {
-    postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
-  }
+  queue = queue.then(async () => {
+    try {
+      await ready;
+      await checkPart(data);
+    } catch (e) {
+      postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
+    }
+  });
 };
 
 /** Checks the part and sends it: the part, then its ids in pieces. */

@@ -81,6 +81,8 @@ function startPartWorker() {
       partWorkerStarted();
     }
     if (data.type === 'unavailable') partWorkerStarted();
+    // (It checks its parts one after the other: any word from it shows it is alive.)
+    for (const asked of partsAsked.values()) asked.heard = performance.now();
     partsAsked.get(data.id)?.take(data);
     // An engine that failed may be left in any state (a wasm trap): the next part gets a
     // fresh one.
@@ -95,28 +97,69 @@ function startPartWorker() {
   };
 }
 
+/** The file after a split one is checked whole by the part worker, after its part of that
+ *  one, from a fork made before it (`forksAhead`), when it is at least this large (a smaller
+ *  one is checked here sooner than forked) and at most AHEAD_AT_MOST of the split file. Then
+ *  the part worker is busy while this worker ends the split file (it takes in the part and
+ *  its ids: 0.1 s for a city's enrollments), and that file needs no fork or wait of its own. */
+const AHEAD_FROM = 1 << 20;
+const AHEAD_AT_MOST = 0.8;
+
 /** Where the second part of a large file starts (after the first line break past CUT_AT),
  *  with the part worker checking it from there; null: the file is checked whole. For a zip
  *  entry the cut is only known once the inflated bytes reach it (`cut` null, `from` set): both
- *  workers find it the same way, and the part worker inflates the first part too, to skip it. */
-async function secondPart(validator, index, entry, maxPerRule) {
+ *  workers find it the same way, and the part worker inflates the first part too, to skip it.
+ *  `next` is the file after it: with `ahead` set, the part worker checks that one too. */
+async function secondPart(validator, index, entry, maxPerRule, next) {
   const zipped = entry.zipEntry && !entry.zipEntry.encrypted && [0, 8].includes(entry.zipEntry.method);
   if ((entry.zipEntry && !zipped) || entry.size < SPLIT_FROM || !validator.splits(index)) return null;
   await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
   if (!partWorker) return null;
-  const from = Math.floor(entry.size * (zipped ? ZIP_CUT_AT : CUT_AT));
+  const aheadCut = zipped ? null : await nextFileCut(validator, index, entry, next);
+  // With the next file ahead, the part worker's share of the two files is half.
+  const from = Math.floor(aheadCut
+    ? (entry.size + next.entry.size) * CUT_AT
+    : entry.size * (zipped ? ZIP_CUT_AT : CUT_AT));
   let cut = null;
   if (!zipped) {
-    const window = new Uint8Array(await entry.file.slice(from, from + CUT_WINDOW).arrayBuffer());
-    const at = window.indexOf(10);
-    cut = from + at + 1;
-    if (at < 0 || cut >= entry.size) return null;
+    cut = await lineBreakAfter(entry.file, from);
+    if (cut === null) return null;
   }
   const fork = validator.forkBytes(index);
   if (!fork) return null;
+  // (Both forks are of this moment, before the file begins.)
+  const aheadFork = aheadCut ? validator.forkBytes(next.index) : null;
+  const second = { cut, from, asked: askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule }) };
+  if (aheadFork) {
+    const asked = askPart(validator, next.index, next.entry, aheadFork, { cut: aheadCut, from: aheadCut, zipped: false, maxPerRule });
+    second.ahead = { index: next.index, second: { cut: aheadCut, from: aheadCut, asked } };
+  }
+  return second;
+}
+
+/** Where the file `next` starts after its header, when the part worker can check it whole
+ *  after its part of the file `index` (see AHEAD_FROM); null otherwise. */
+async function nextFileCut(validator, index, entry, next) {
+  if (!next || next.entry.zipEntry || next.entry.size < AHEAD_FROM
+    || next.entry.size > entry.size * AHEAD_AT_MOST || !validator.forksAhead(next.index, index)) return null;
+  return lineBreakAfter(next.entry.file, 0);
+}
+
+/** Just after the first line break at or after byte `from` of `file` (within CUT_WINDOW
+ *  bytes), if the file goes on past it; null otherwise. */
+async function lineBreakAfter(file, from) {
+  const window = new Uint8Array(await file.slice(from, from + CUT_WINDOW).arrayBuffer());
+  const at = window.indexOf(10);
+  const cut = from + at + 1;
+  return at < 0 || cut >= file.size ? null : cut;
+}
+
+/** Sends the part worker the part of file `index` from the cut on, with its fork; returns
+ *  what is asked: `done` settles true once all of the part is in the validator. */
+function askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule }) {
   const id = ++partsCount;
   // The part arrives (as soon as it is ready, maybe while the first part is still being fed)
-  // as bytes, then its ids in pieces; `done` settles true once all of it is in the validator.
+  // as bytes, then its ids in pieces.
   const asked = { progress: { bytes: 0, rows: 0 }, heard: performance.now() };
   asked.done = new Promise((resolve) => {
     let ok = false;
@@ -127,7 +170,6 @@ async function secondPart(validator, index, entry, maxPerRule) {
     };
     asked.abandon = () => end(false);
     asked.take = (data) => {
-      asked.heard = performance.now();
       if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
       else if (data.type === 'failed' || data.type === 'declined') end(false);
       else if (data.type === 'part') {
@@ -147,16 +189,18 @@ async function secondPart(validator, index, entry, maxPerRule) {
     type: 'part', id, fork: fork.buffer, index, file: entry.zipFile ?? entry.file,
     zipEntry: zipped ? entry.zipEntry : null, cut, from, maxPerRule,
   }, [fork.buffer]);
-  return { cut, from, asked };
+  return asked;
 }
 
-/** Whether the part arrived whole, waiting as long as the part worker keeps reporting. */
-async function partArrived(asked) {
+/** Whether the part arrived whole, waiting as long as the part worker keeps reporting;
+ *  `onTick` is called every PROGRESS_EVERY_MS meanwhile. */
+async function partArrived(asked, onTick) {
   for (;;) {
-    const tick = new Promise((resolve) => setTimeout(() => resolve('tick'), Math.min(1000, partSilenceMs)));
+    const tick = new Promise((resolve) => setTimeout(() => resolve('tick'), Math.min(PROGRESS_EVERY_MS, partSilenceMs)));
     const arrived = await Promise.race([asked.done, tick]);
     if (arrived !== 'tick') return arrived;
     if (performance.now() - asked.heard > partSilenceMs) restartPartWorker();
+    onTick?.();
   }
 }
 
@@ -272,6 +316,8 @@ async function validate(inputs, maxPerRule) {
   // Chromium, seen as a part worker that never finished.)
   const opened = new Map();
   const SMALL_AHEAD = 8;
+  /** The next file's part, asked for along with this one's (see AHEAD_FROM). */
+  let ahead = null;
   for (const [k, f] of planned.entries()) {
     const entry = entries[f.index];
     for (let j = k + 1; j < k + SMALL_AHEAD && planned[j]?.size < CHUNK_BYTES; j++) {
@@ -279,8 +325,15 @@ async function validate(inputs, maxPerRule) {
       if (!next.zipEntry && !opened.has(j)) opened.set(j, next.open());
     }
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
-    // Asked for before the file begins here: the other worker starts from this session.
-    const second = refused ? null : await secondPart(validator, f.index, entry, maxPerRule);
+    // Asked for before the file begins here: the other worker starts from this session (or
+    // was asked along with the file before, to check this one whole after its header).
+    let second = null;
+    if (ahead?.index === f.index) second = ahead.second;
+    else if (!refused) {
+      const next = planned[k + 1] && { index: planned[k + 1].index, entry: entries[planned[k + 1].index] };
+      second = await secondPart(validator, f.index, entry, maxPerRule, next);
+    }
+    ahead = second?.ahead ?? null;
     validator.beginFile(f.index);
     if (refused) {
       // Reported as a finding; the other files are still checked.
@@ -363,7 +416,8 @@ async function validate(inputs, maxPerRule) {
         restartPartWorker();
       }
       // (The part worker says where its part started: the same byte, or it is not taken in.)
-      if ((await partArrived(second.asked)) && second.asked.cut === second.cut && validator.absorb()) {
+      const waiting = () => progress(second.asked.progress.bytes, second.asked.progress.rows);
+      if ((await partArrived(second.asked, waiting)) && second.asked.cut === second.cut && validator.absorb()) {
         fileBytes = f.size;
         reader.cancel?.()?.catch?.(() => {});
       } else {

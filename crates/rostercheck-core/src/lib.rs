@@ -78,65 +78,67 @@ pub struct Parts {
     pub refused: usize,
 }
 
-/// [`validate_in_memory_with`], checking every file of at least `min_bytes` in two parts, cut
-/// at the first line break after `fraction` of it, by two sessions (one after the other here;
-/// on two threads in the CLI, two workers in the page): see [`Session::fork`]. With
-/// `as_bytes`, the forked session and its part go through bytes as between two workers
-/// ([`Session::fork_bytes`], [`Part::to_bytes`]). The report is the same.
+/// How [`validate_in_memory_in_parts`] splits files.
+#[derive(Clone, Copy, Debug)]
+pub struct Split {
+    /// Bytes fed at a time (0: each part at once).
+    pub chunk: usize,
+    /// The second part starts after the first line break past this fraction of the file.
+    pub fraction: f64,
+    /// Smaller files are read whole.
+    pub min_bytes: usize,
+    /// The forked session and its part go through bytes, as between the page's workers
+    /// ([`Session::fork_bytes`], [`Part::to_bytes`]).
+    pub as_bytes: bool,
+    /// The file after a split one is checked whole (after its header) from a fork made before
+    /// that one, as the page's part worker does ([`Session::forks_ahead`]).
+    pub ahead: bool,
+}
+
+/// [`validate_in_memory_with`], checking files in two parts as `split` says, by two sessions
+/// (one after the other here; on two threads in the CLI, two workers in the page): see
+/// [`Session::fork`]. The report is the same.
 pub fn validate_in_memory_in_parts(
     mut session: Session,
     files: &[(String, Vec<u8>)],
-    chunk: usize,
-    fraction: f64,
-    min_bytes: usize,
-    as_bytes: bool,
+    split: Split,
     report: &mut Report,
 ) -> Parts {
     let mut parts = Parts::default();
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let order = session.plan(&names, report);
     let feed = |session: &mut Session, bytes: &[u8], sink: &mut dyn Sink| {
-        feed_in_chunks(session, bytes, chunk, sink)
+        feed_in_chunks(session, bytes, split.chunk, sink)
     };
-    for i in order {
+    // The next file's part, made before the file ahead of it was read.
+    let mut ahead: Option<(usize, Option<(usize, Part)>)> = None;
+    for (k, &i) in order.iter().enumerate() {
         let Some((_, bytes)) = files.get(i) else {
             continue;
         };
-        let at = (bytes.len() as f64 * fraction) as usize;
-        let cut = bytes
-            .get(at..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-            .map(|n| at + n + 1)
-            .filter(|_| bytes.len() >= min_bytes);
-        let second = cut.and_then(|cut| {
-            let mut fork = if as_bytes {
-                Session::from_fork_bytes(&session.fork_bytes(i)?)?
-            } else {
-                session.fork(i)?
-            };
-            fork.begin_file(i);
-            fork.size_hint((bytes.len() - cut) as u64);
-            // The first lines (the header), up to a line break in the first 256 bytes, as the
-            // CLI reads its first 64 KiB; the lines from there to the cut are not read.
-            let first_line = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1);
-            let window = bytes.get(..cut.min(first_line.max(256)))?;
-            fork.read_head(window, &mut Report::new(0))?;
-            fork.start_part();
-            let mut findings = Report::new(report.max_per_rule());
-            feed(&mut fork, bytes.get(cut..)?, &mut findings);
-            let part = fork.take_part(findings)?;
-            if as_bytes {
-                let mut copy = Part::from_bytes(&part.to_bytes())?;
-                // In pieces of 1,000 ids, as the page sends them.
-                for from in (0..part.id_count()).step_by(1000) {
-                    copy.add_ids(&part.ids_bytes(from, from + 1000))
-                        .then_some(())?;
-                }
-                Some((cut, copy))
-            } else {
-                Some((cut, part))
+        let second = match ahead.take() {
+            Some((j, part)) if j == i => part,
+            _ => {
+                let at = (bytes.len() as f64 * split.fraction) as usize;
+                bytes
+                    .get(at..)
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
+                    .map(|n| at + n + 1)
+                    .filter(|_| bytes.len() >= split.min_bytes)
+                    .and_then(|cut| check_part(&session, i, bytes, cut, split, report))
             }
-        });
+        };
+        if split.ahead && second.is_some() {
+            let next = order.get(k + 1).copied();
+            if let Some((j, (_, next_bytes))) = next
+                .filter(|j| session.forks_ahead(*j, i))
+                .and_then(|j| Some((j, files.get(j)?)))
+            {
+                let cut = memchr::memchr(b'\n', next_bytes).map(|n| n + 1);
+                let part = cut.and_then(|cut| check_part(&session, j, next_bytes, cut, split, report));
+                ahead = Some((j, part));
+            }
+        }
         session.begin_file(i);
         // As the CLI and the page: a session that reads only the first part is sized for it.
         session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, _)| *cut) as u64);
@@ -158,4 +160,41 @@ pub fn validate_in_memory_in_parts(
     let package = session.finish(report);
     report.set_package(package);
     parts
+}
+
+/// The part of file `i` from `cut` on, checked by a session forked from `session` (which has
+/// not begun that file), with the cut.
+fn check_part(
+    session: &Session,
+    i: usize,
+    bytes: &[u8],
+    cut: usize,
+    split: Split,
+    report: &Report,
+) -> Option<(usize, Part)> {
+    let mut fork = if split.as_bytes {
+        Session::from_fork_bytes(&session.fork_bytes(i)?)?
+    } else {
+        session.fork(i)?
+    };
+    fork.begin_file(i);
+    fork.size_hint((bytes.len() - cut) as u64);
+    // The first lines (the header), up to a line break in the first 256 bytes, as the CLI
+    // reads its first 64 KiB; the lines from there to the cut are not read.
+    let first_line = memchr::memchr(b'\n', bytes).map_or(0, |n| n + 1);
+    let window = bytes.get(..cut.min(first_line.max(256)))?;
+    fork.read_head(window, &mut Report::new(0))?;
+    fork.start_part();
+    let mut findings = Report::new(report.max_per_rule());
+    feed_in_chunks(&mut fork, bytes.get(cut..)?, split.chunk, &mut findings);
+    let part = fork.take_part(findings)?;
+    if !split.as_bytes {
+        return Some((cut, part));
+    }
+    let mut copy = Part::from_bytes(&part.to_bytes())?;
+    // In pieces of 1,000 ids, as the page sends them.
+    for from in (0..part.id_count()).step_by(1000) {
+        copy.add_ids(&part.ids_bytes(from, from + 1000)).then_some(())?;
+    }
+    Some((cut, copy))
 }

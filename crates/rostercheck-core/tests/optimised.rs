@@ -14,7 +14,7 @@ mod common;
 
 use common::*;
 use rostercheck_core::{
-    validate_in_memory_in_parts, validate_in_memory_with, Parts, Report, Session,
+    validate_in_memory_in_parts, validate_in_memory_with, Parts, Report, Session, Split,
 };
 use rostercheck_gen::{generate_in_memory, GenOptions, Mode, Version};
 
@@ -211,26 +211,27 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
     for cap in [0, 3] {
         let reference = report(Session::unoptimised(), pkg, 4096, cap);
         for &chunk in chunks {
-            // (Through bytes, as between the page's workers, at two of the cuts.)
-            for (fraction, as_bytes) in [(0.0, false), (0.3, true), (0.5, false), (0.9, true)] {
-                let mut split = Report::new(cap);
-                let parts = validate_in_memory_in_parts(
-                    Session::new(),
-                    pkg,
-                    chunk,
-                    fraction,
-                    0,
-                    as_bytes,
-                    &mut split,
-                );
+            // (Through bytes, as between the page's workers, at two of the cuts; and with the
+            // file after each split one checked from a fork made before it, as the page does.)
+            for (fraction, as_bytes, ahead) in [
+                (0.0, false, false),
+                (0.3, true, false),
+                (0.3, true, true),
+                (0.5, false, false),
+                (0.5, false, true),
+                (0.9, true, false),
+            ] {
+                let split = Split { chunk, fraction, min_bytes: 0, as_bytes, ahead };
+                let mut checked = Report::new(cap);
+                let parts = validate_in_memory_in_parts(Session::new(), pkg, split, &mut checked);
                 total.merged += parts.merged;
                 total.refused += parts.refused;
                 let case = format!(
-                    "{what}, chunk {chunk}, cap {cap}, cut at {fraction}, bytes {as_bytes}"
+                    "{what}, chunk {chunk}, cap {cap}, cut at {fraction}, bytes {as_bytes}, ahead {ahead}"
                 );
-                assert_same(&reference, &split, &case);
+                assert_same(&reference, &checked, &case);
                 assert_eq!(
-                    format!("{:?}", split.package),
+                    format!("{:?}", checked.package),
                     format!("{:?}", reference.package),
                     "{what}: package info"
                 );
@@ -240,10 +241,7 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                     let direct = validate_in_memory_in_parts(
                         Session::new(),
                         pkg,
-                        chunk,
-                        fraction,
-                        0,
-                        false,
+                        Split { as_bytes: false, ..split },
                         &mut Report::new(cap),
                     );
                     assert_eq!(parts, direct, "{case}: merged through bytes as directly");
@@ -390,4 +388,39 @@ fn a_reference_into_an_empty_file_from_the_second_part_only_keeps_its_line() {
         })
         .collect::<Vec<_>>();
     assert_eq!(courses.len(), 1, "{courses:#?}");
+}
+
+#[test]
+fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
+    // Students given another role in roles.csv: their enrollments as students conflict with
+    // the role bits roles.csv set on users, so enrollments.csv must not be checked from a
+    // session forked before roles.csv was read.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 2_000, 4);
+    for (name, bytes) in pkg.iter_mut() {
+        if name == "roles.csv" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let mut changed = 0;
+            let rows: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    if changed < 40 && line.contains(",primary,student,") {
+                        changed += 1;
+                        line.replace(",primary,student,", ",primary,aide,")
+                    } else {
+                        line.to_owned()
+                    }
+                })
+                .collect();
+            *bytes = format!("{}\n", rows.join("\n")).into_bytes();
+        }
+    }
+    let reference = report(Session::unoptimised(), &pkg, 4096, 0);
+    let conflicts = reference
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.as_deref() == Some("enrollments.csv") && d.field.as_deref() == Some("role"))
+        .count();
+    assert!(conflicts >= 40, "{conflicts}");
+    let parts = compare_in_parts(&pkg, &[65536], "roles that conflict with enrollments");
+    assert!(parts.merged > 0, "{parts:?}");
 }

@@ -105,6 +105,30 @@ impl Session {
         Some(kinds)
     }
 
+    /// Whether the file `next` can be checked from a fork made before the file `index` is
+    /// read (so that another thread checks `next` while this session reads `index`, and it is
+    /// absorbed after `index` ends, as a part that starts after its header). The fork sees
+    /// none of what `index` changes, so its rows must not look ids up in that file, nor in a
+    /// table whose tags that file's rows set (roles.csv sets its users' role bits: see
+    /// `record_rules`); the marks `index` sets on other tables (users with enrollments,
+    /// classes with teachers) are read only when the package ends. Nor may `index` be
+    /// users.csv when it settles the OneRoster version (no manifest).
+    pub fn forks_ahead(&self, next: usize, index: usize) -> bool {
+        let kind_of = |i: usize| self.entries.get(i).and_then(|e| e.kind);
+        let (Some(before), Some(kind), Some(kinds)) =
+            (kind_of(index), kind_of(next), self.fork_kinds(next))
+        else {
+            return false;
+        };
+        let settles_version =
+            before == FileKind::Users && !self.has_manifest && !self.version_settled;
+        self.splits(index)
+            && before != kind
+            && !kinds.contains(&before)
+            && !(before == FileKind::Roles && kinds.contains(&FileKind::Users))
+            && !settles_version
+    }
+
     /// A session to check the second part of the file `index` (as given to
     /// [`Session::plan`]), made between files, before [`Session::begin_file`] of that file.
     /// Give it `begin_file(index)`, the file's first bytes with [`Session::read_head`],
