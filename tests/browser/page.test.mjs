@@ -134,6 +134,14 @@ test('large files and zip entries are checked by two workers at once, with the s
   lines.splice(lines.length - 100, 0, '');
   writeFileSync(file, `${lines.join('\n')}\n`);
   assert.ok(readFileSync(path.join(dir, 'users.csv')).length > 4 * 2 ** 20, 'users.csv is large enough to be split');
+  // demographics.csv (9 MB), after enrollments, is checked whole by the part worker after its
+  // part of enrollments, from the same fork point (see AHEAD_FROM in web/worker.js).
+  const demographics = path.join(dir, 'demographics.csv');
+  const people = readFileSync(demographics, 'utf8').split('\n');
+  const person = people[people.length - 3].split(',');
+  person[3] = '2011-02-30';
+  people[people.length - 3] = person.join(',');
+  writeFileSync(demographics, people.join('\n'));
 
   // The same package as one zip export (deflate): its entries are split in two as well, the
   // part worker inflating the first part to skip it.
@@ -161,6 +169,7 @@ test('large files and zip entries are checked by two workers at once, with the s
   assert.deepEqual(merged.report, cliReport(dir));
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'no-such-class'), 'a finding from the first part');
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'pupil'), 'a finding from the second part');
+  assert.ok(merged.report.diagnostics.some((d) => d.value === '2011-02-30'), 'a finding from the file checked ahead');
   assert.ok(merged.parts >= 2, `files checked in two parts: ${merged.parts}`);
   const zip = zipOf('two-parts.zip');
   const zipped = await check(false, [zip]);
