@@ -194,21 +194,78 @@ struct Cut {
 }
 
 fn cut_of(path: &Path, split_from: u64) -> Option<Cut> {
-    let mut file = File::open(path).ok()?;
-    let size = file.metadata().ok()?.len();
+    let size = std::fs::metadata(path).ok()?.len();
     if size < split_from.max(1) {
         return None;
     }
-    let middle = size / 2;
-    file.seek(std::io::SeekFrom::Start(middle)).ok()?;
+    Some(Cut {
+        path: path.to_path_buf(),
+        at: line_break_after(path, size / 2)?,
+        size,
+    })
+}
+
+/// Just after the first line break at or after byte `from` of the file (within a block).
+fn line_break_after(path: &Path, from: u64) -> Option<u64> {
+    let mut file = File::open(path).ok()?;
+    file.seek(std::io::SeekFrom::Start(from)).ok()?;
     let mut window = vec![0u8; BLOCK];
     let n = read_full(&mut file, &mut window).ok()?;
     let line_break = window.get(..n)?.iter().position(|b| *b == b'\n')?;
-    Some(Cut {
-        path: path.to_path_buf(),
-        at: middle + line_break as u64 + 1,
-        size,
-    })
+    Some(from + line_break as u64 + 1)
+}
+
+/// The file after a split one is checked whole (after its header) by the other thread, after
+/// its part of that one, from a fork made before it (`Session::forks_ahead`), when it is at
+/// least a quarter of `split_from` and at most four fifths of the split file: the other thread
+/// is then busy while this one ends the split file, and the next file waits for no fork.
+/// Returns those files, by the split file before each, and sets their cuts (after the header;
+/// the split file's moves so that both threads end together).
+fn plan_ahead(
+    session: &Session,
+    order: &[usize],
+    disk: &dyn Fn(usize) -> Option<PathBuf>,
+    cuts: &mut std::collections::HashMap<usize, Cut>,
+    split_from: u64,
+) -> std::collections::HashMap<usize, usize> {
+    let mut ahead = std::collections::HashMap::new();
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if ahead.values().any(|next| *next == a) || !session.forks_ahead(b, a) {
+            continue;
+        }
+        let (Some(split), Some(path)) = (cuts.get(&a), disk(b)) else {
+            continue;
+        };
+        let Some(size) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
+            continue;
+        };
+        if size < split_from / 4 || size > split.size / 5 * 4 {
+            continue;
+        }
+        let (Some(header_end), Some(at)) = (
+            line_break_after(&path, 0),
+            line_break_after(&split.path, (split.size + size) / 2),
+        ) else {
+            continue;
+        };
+        if header_end >= size || at >= split.size {
+            continue;
+        }
+        if let Some(split) = cuts.get_mut(&a) {
+            split.at = at;
+        }
+        cuts.insert(
+            b,
+            Cut {
+                path,
+                at: header_end,
+                size,
+            },
+        );
+        ahead.insert(a, b);
+    }
+    ahead
 }
 
 /// Reads until `buffer` is full or the input ends; returns the bytes read.
@@ -269,6 +326,22 @@ fn check_second_part(
     fork.take_part(findings)
 }
 
+/// The second part of a file, being checked on another thread.
+enum SecondPart<'scope> {
+    Thread(std::thread::ScopedJoinHandle<'scope, Option<Part>>),
+    /// Sent by a thread that goes on with the next file (`plan_ahead`).
+    Sent(std::sync::mpsc::Receiver<Option<Part>>),
+}
+
+impl SecondPart<'_> {
+    fn wait(self) -> Option<Part> {
+        match self {
+            SecondPart::Thread(thread) => thread.join().ok().flatten(),
+            SecondPart::Sent(part) => part.recv().ok().flatten(),
+        }
+    }
+}
+
 /// Feeds the file from `cut.at` on: the second part, when it could not be checked apart.
 fn feed_second_part(
     session: &mut Session,
@@ -294,14 +367,16 @@ fn run<R: Read + Seek + Send>(
     let chunk_size = chunk_size.max(1);
     // Large loose files are checked in two parts at once: this thread reads the first part,
     // another the second (see `Session::fork`).
-    let cuts: std::collections::HashMap<usize, Cut> = order
+    let disk = |i: usize| match package.sources.get(i) {
+        Some(Source::Disk(path)) => Some(path.clone()),
+        _ => None,
+    };
+    let mut cuts: std::collections::HashMap<usize, Cut> = order
         .iter()
         .filter(|i| session.splits(**i))
-        .filter_map(|&i| match package.sources.get(i) {
-            Some(Source::Disk(path)) => cut_of(path, split_from).map(|c| (i, c)),
-            _ => None,
-        })
+        .filter_map(|&i| cut_of(&disk(i)?, split_from).map(|c| (i, c)))
         .collect();
+    let ahead = plan_ahead(&session, &order, &disk, &mut cuts, split_from);
     let max_per_rule = report.max_per_rule();
     // One thread reads (and inflates zip entries) while this one checks: the two overlap.
     let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
@@ -310,16 +385,43 @@ fn run<R: Read + Seek + Send>(
         let cuts = &cuts;
         scope.spawn(move || read_package(package, order, cuts, &pieces, &returned));
         let mut current: Option<usize> = None;
-        let mut second = None;
+        let mut second: Option<SecondPart<'_>> = None;
+        // The next file's part, checked by the thread of this one's (`plan_ahead`).
+        let mut next_part: Option<(usize, SecondPart<'_>)> = None;
         for piece in received {
             match piece {
                 Piece::Begin { index, size } => {
                     current = Some(index);
-                    if let (Some(cut), Some(fork)) = (cuts.get(&index), session.fork(index)) {
-                        second = Some(scope.spawn(move || {
-                            check_second_part(fork, index, cut, max_per_rule, chunk_size)
-                        }));
-                    }
+                    let part = |i: usize, fork: Session| {
+                        let cut = cuts.get(&i)?;
+                        check_second_part(fork, i, cut, max_per_rule, chunk_size)
+                    };
+                    second = match next_part.take() {
+                        Some((next, made)) if next == index => Some(made),
+                        _ => cuts
+                            .get(&index)
+                            .and_then(|_| session.fork(index))
+                            .map(|fork| {
+                                let after = ahead
+                                    .get(&index)
+                                    .copied()
+                                    .filter(|b| session.forks_ahead(*b, index));
+                                match after.and_then(|b| Some((b, session.fork(b)?))) {
+                                    Some((b, next_fork)) => {
+                                        let (sent, first) = std::sync::mpsc::channel();
+                                        let thread = scope.spawn(move || {
+                                            let _ = sent.send(part(index, fork));
+                                            part(b, next_fork)
+                                        });
+                                        next_part = Some((b, SecondPart::Thread(thread)));
+                                        SecondPart::Sent(first)
+                                    }
+                                    None => {
+                                        SecondPart::Thread(scope.spawn(move || part(index, fork)))
+                                    }
+                                }
+                            }),
+                    };
                     session.begin_file(index);
                     // A file checked in two parts: this session reads only the first.
                     let part = second.as_ref().and(cuts.get(&index)).map(|c| c.at);
@@ -340,7 +442,7 @@ fn run<R: Read + Seek + Send>(
                         // While the other thread may still be at work.
                         session.end_first_part(report);
                     }
-                    let part = second.take().and_then(|h| h.join().ok().flatten());
+                    let part = second.take().and_then(SecondPart::wait);
                     let absorbed = part.is_some_and(|part| session.absorb(part, report));
                     let rest = match cut {
                         Some(cut) if !absorbed => {
@@ -354,7 +456,7 @@ fn run<R: Read + Seek + Send>(
                     }
                 }
                 Piece::End(Err(reason)) => {
-                    drop(second.take().map(|h| h.join()));
+                    drop(second.take().map(SecondPart::wait));
                     session.fail_file(&reason, report);
                 }
                 Piece::Fatal(reason) => return Err(reason),

@@ -135,7 +135,8 @@ pub fn validate_in_memory_in_parts(
                 .and_then(|j| Some((j, files.get(j)?)))
             {
                 let cut = memchr::memchr(b'\n', next_bytes).map(|n| n + 1);
-                let part = cut.and_then(|cut| check_part(&session, j, next_bytes, cut, split, report));
+                let part =
+                    cut.and_then(|cut| check_part(&session, j, next_bytes, cut, split, report));
                 ahead = Some((j, part));
             }
         }
@@ -194,7 +195,8 @@ fn check_part(
     let mut copy = Part::from_bytes(&part.to_bytes())?;
     // In pieces of 1,000 ids, as the page sends them.
     for from in (0..part.id_count()).step_by(1000) {
-        copy.add_ids(&part.ids_bytes(from, from + 1000)).then_some(())?;
+        copy.add_ids(&part.ids_bytes(from, from + 1000))
+            .then_some(())?;
     }
     Some((cut, copy))
 }

@@ -221,7 +221,13 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                 (0.5, false, true),
                 (0.9, true, false),
             ] {
-                let split = Split { chunk, fraction, min_bytes: 0, as_bytes, ahead };
+                let split = Split {
+                    chunk,
+                    fraction,
+                    min_bytes: 0,
+                    as_bytes,
+                    ahead,
+                };
                 let mut checked = Report::new(cap);
                 let parts = validate_in_memory_in_parts(Session::new(), pkg, split, &mut checked);
                 total.merged += parts.merged;
@@ -241,7 +247,10 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                     let direct = validate_in_memory_in_parts(
                         Session::new(),
                         pkg,
-                        Split { as_bytes: false, ..split },
+                        Split {
+                            as_bytes: false,
+                            ..split
+                        },
                         &mut Report::new(cap),
                     );
                     assert_eq!(parts, direct, "{case}: merged through bytes as directly");
@@ -418,7 +427,9 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     let conflicts = reference
         .diagnostics
         .iter()
-        .filter(|d| d.file.as_deref() == Some("enrollments.csv") && d.field.as_deref() == Some("role"))
+        .filter(|d| {
+            d.file.as_deref() == Some("enrollments.csv") && d.field.as_deref() == Some("role")
+        })
         .count();
     assert!(conflicts >= 40, "{conflicts}");
     let parts = compare_in_parts(&pkg, &[65536], "roles that conflict with enrollments");
