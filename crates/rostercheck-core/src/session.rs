@@ -105,6 +105,8 @@ struct FileState {
     batch: RecordBatch,
     /// Header positions of single-valued references, and the file each refers to.
     lookahead: Vec<(usize, FileKind)>,
+    /// By header position: the index in `lookahead` of the reference there, if any.
+    lookahead_slot: Vec<Option<usize>>,
     /// The keys of those references for every row of the batch (`row * lookahead.len() + i`),
     /// hashed once for the look-ahead and reused by the checks.
     batch_keys: Vec<u64>,
@@ -410,6 +412,7 @@ impl Session {
             row_bytes: 0,
             batch: RecordBatch::default(),
             lookahead: Vec::new(),
+            lookahead_slot: Vec::new(),
             batch_keys: Vec::new(),
             batch_row: None,
             hits: Vec::new(),
@@ -917,6 +920,9 @@ impl Session {
                         .then_some((pos, target))
                 })
                 .collect();
+            file.lookahead_slot = (0..plan.columns.len())
+                .map(|pos| file.lookahead.iter().position(|(p, _)| *p == pos))
+                .collect();
             let p = |n| plan.position(n);
             file.columns = Columns {
                 sourced_id: p("sourcedId"),
@@ -1393,7 +1399,7 @@ impl Session {
             // A single-valued reference is looked up first (with the key the look-ahead
             // hashed from the field as written, unless it was trimmed): an id found among
             // those defined was valid where it was defined, so its syntax is not checked again.
-            let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
+            let slot = file.lookahead_slot.get(pos).copied().flatten();
             let found = match (column.reference, column.ty) {
                 (Some(target), ValueType::GuidRef) => {
                     let known = match (slot, file.batch_row) {
@@ -1602,7 +1608,7 @@ impl Session {
     /// looked up now.
     fn lookup(&self, file: &FileState, pos: Option<usize>, target: FileKind, value: &str) -> Hit {
         let checked = pos
-            .and_then(|pos| file.lookahead.iter().position(|(p, _)| *p == pos))
+            .and_then(|pos| file.lookahead_slot.get(pos).copied().flatten())
             .and_then(|i| file.hits.get(i).copied().flatten());
         checked.unwrap_or_else(|| self.hit(target, index::key(value)))
     }
