@@ -277,6 +277,24 @@ function whole(bytes) {
   };
 }
 
+/** A reader that gives `head` (the file's first bytes, read ahead) and then the rest of
+ *  `file` as `chunksOf` reads it. */
+function headFirst(head, file) {
+  let rest = null;
+  return {
+    getReader: () => ({
+      async read() {
+        if (!rest) {
+          rest = chunksOf(file.slice(head.byteLength)).getReader();
+          if (head.byteLength) return { done: false, value: new Uint8Array(head) };
+        }
+        return rest.read();
+      },
+      cancel: () => rest?.cancel(),
+    }),
+  };
+}
+
 /** Expands dropped files into package entries: loose files, and the entries of .zip files. */
 async function entriesOf(inputs) {
   const out = [];
@@ -289,9 +307,16 @@ async function entriesOf(inputs) {
         out.push({ name: e.name, size: e.size, zipEntry: e, zipFile: file, open });
       }
     } else {
-      // A small file is read in one piece (no stream to set up).
-      const open = file.size < CHUNK_BYTES ? async () => whole(file.arrayBuffer()) : async () => chunksOf(file);
-      out.push({ name: path || file.name, size: file.size, file, open });
+      // A small file is read in one piece (no stream to set up); a larger one may have its
+      // first piece read ahead (`readHead`), the rest as a stream.
+      const entry = { name: path || file.name, size: file.size, file };
+      if (file.size < CHUNK_BYTES) {
+        entry.open = async () => whole(file.arrayBuffer());
+      } else {
+        entry.readHead = () => { entry.head ??= file.slice(0, CHUNK_BYTES).arrayBuffer(); };
+        entry.open = async () => (entry.head ? headFirst(await entry.head, file) : chunksOf(file));
+      }
+      out.push(entry);
     }
   }
   return out;
@@ -324,6 +349,9 @@ async function validate(inputs, maxPerRule) {
       const next = entries[planned[j].index];
       if (!next.zipEntry && !opened.has(j)) opened.set(j, next.open());
     }
+    // The first piece of the next larger file is read while this one is checked (a single
+    // read, not a stream: see above), so that its check does not start by waiting for the disk.
+    entries[planned[k + 1]?.index]?.readHead?.();
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     // Asked for before the file begins here: the other worker starts from this session (or
     // was asked along with the file before, to check this one whole after its header).
