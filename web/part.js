@@ -6,7 +6,7 @@
 // header once the part is sent (see AHEAD_FROM in worker.js). Anything that goes wrong here
 // sends 'failed', and the validation worker checks that part itself.
 import { Validator } from './rostercheck_wasm.js';
-import { load, warmUp, eachChunk } from './engine.js';
+import { load, warmUp, eachChunk, CHUNK_BYTES } from './engine.js';
 import { openEntry } from './zip.js';
 
 /** The file's first bytes, read for its header. */
@@ -37,18 +37,33 @@ let queue = Promise.resolve();
 onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
   if (data.type !== 'part' || stalled) return;
+  // The part's first bytes are read now, while the parts before it are checked.
+  const reads = data.zipEntry ? null : readsOf(data.file, data.cut);
   queue = queue.then(async () => {
     try {
       await ready;
-      await checkPart(data);
+      await checkPart(data, reads);
     } catch (e) {
       postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
     }
   });
 };
 
+/** The reads a loose file's part starts with, started at once: its head (for the header) and
+ *  its first piece from the cut. (Failures surface where they are awaited.) */
+function readsOf(file, cut) {
+  const settled = (promise) => {
+    promise.catch(() => {});
+    return promise;
+  };
+  return {
+    head: settled(file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer()),
+    first: settled(file.slice(cut, cut + CHUNK_BYTES).arrayBuffer()),
+  };
+}
+
 /** Checks the part and sends it: the part, then its ids in pieces. */
-async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRule }) {
+async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRule }, reads) {
   const validator = Validator.fromFork(new Uint8Array(fork), maxPerRule);
   if (!validator) throw new Error('not a forked session');
   try {
@@ -81,10 +96,12 @@ async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRul
       cut = await checkInflated(validator, file, zipEntry, from, { start, check, progress });
     } else {
       validator.sizeHint(file.size - cut);
-      const head = new Uint8Array(await file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer());
+      const head = new Uint8Array(await reads.head);
       if (validator.readHead(head) < 0) throw new Declined('no line break in the head');
       start();
-      await eachChunk(file.slice(cut), check);
+      const first = new Uint8Array(await reads.first);
+      check(first);
+      if (cut + first.length < file.size) await eachChunk(file.slice(cut + first.length), check);
     }
     const part = validator.takePart();
     if (!part.length) throw new Error('no part');

@@ -115,34 +115,32 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
   if ((entry.zipEntry && !zipped) || entry.size < SPLIT_FROM || !validator.splits(index)) return null;
   await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
   if (!partWorker) return null;
-  const aheadCut = zipped ? null : await nextFileCut(validator, index, entry, next);
+  // (Where each cut falls is read from both files at once.)
+  const ahead = !zipped && aheadAllowed(validator, index, entry, next);
+  const aheadCut = ahead ? lineBreakAfter(next.entry.file, 0) : null;
   // With the next file ahead, the part worker's share of the two files is half.
-  const from = Math.floor(aheadCut
+  const from = Math.floor(ahead
     ? (entry.size + next.entry.size) * CUT_AT
     : entry.size * (zipped ? ZIP_CUT_AT : CUT_AT));
-  let cut = null;
-  if (!zipped) {
-    cut = await lineBreakAfter(entry.file, from);
-    if (cut === null) return null;
-  }
+  const [cut, afterHeader] = await Promise.all([zipped ? null : lineBreakAfter(entry.file, from), aheadCut]);
+  if (!zipped && cut === null) return null;
   const fork = validator.forkBytes(index);
   if (!fork) return null;
   // (Both forks are of this moment, before the file begins.)
-  const aheadFork = aheadCut ? validator.forkBytes(next.index) : null;
+  const aheadFork = afterHeader ? validator.forkBytes(next.index) : null;
   const second = { cut, from, asked: askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule }) };
   if (aheadFork) {
-    const asked = askPart(validator, next.index, next.entry, aheadFork, { cut: aheadCut, from: aheadCut, zipped: false, maxPerRule });
-    second.ahead = { index: next.index, second: { cut: aheadCut, from: aheadCut, asked } };
+    const asked = askPart(validator, next.index, next.entry, aheadFork, { cut: afterHeader, from: afterHeader, zipped: false, maxPerRule });
+    second.ahead = { index: next.index, second: { cut: afterHeader, from: afterHeader, asked } };
   }
   return second;
 }
 
-/** Where the file `next` starts after its header, when the part worker can check it whole
- *  after its part of the file `index` (see AHEAD_FROM); null otherwise. */
-async function nextFileCut(validator, index, entry, next) {
-  if (!next || next.entry.zipEntry || next.entry.size < AHEAD_FROM
-    || next.entry.size > entry.size * AHEAD_AT_MOST || !validator.forksAhead(next.index, index)) return null;
-  return lineBreakAfter(next.entry.file, 0);
+/** Whether the part worker can check the file `next` whole (after its header), after its part
+ *  of the file `index` (see AHEAD_FROM). */
+function aheadAllowed(validator, index, entry, next) {
+  return Boolean(next && !next.entry.zipEntry && next.entry.size >= AHEAD_FROM
+    && next.entry.size <= entry.size * AHEAD_AT_MOST && validator.forksAhead(next.index, index));
 }
 
 /** Just after the first line break at or after byte `from` of `file` (within CUT_WINDOW
