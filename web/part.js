@@ -33,12 +33,17 @@ class Declined extends Error {}
 /** Parts are checked one after the other, in the order asked (the validation worker takes
  *  them in in that order): each waits for the one before. */
 let queue = Promise.resolve();
+/** The fork of the last part asked, when it also serves the next (`forkBytesAhead`). */
+let kept = null;
 
 onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
   if (data.type !== 'part' || stalled) return;
   // The part's first bytes are read now, while the parts before it are checked.
   const reads = data.zipEntry ? null : readsOf(data.file, data.cut);
+  // A part without a fork uses the one kept from the part before it.
+  if (data.fork) kept = data.keep ? data.fork : null;
+  else data.fork = kept;
   queue = queue.then(async () => {
     try {
       await ready;

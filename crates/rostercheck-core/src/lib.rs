@@ -120,26 +120,34 @@ pub fn validate_in_memory_in_parts(
             Some((j, part)) if j == i => part,
             _ => {
                 let at = (bytes.len() as f64 * split.fraction) as usize;
-                bytes
-                    .get(at..)
-                    .and_then(|rest| memchr::memchr(b'\n', rest))
-                    .map(|n| at + n + 1)
-                    .filter(|_| bytes.len() >= split.min_bytes)
-                    .and_then(|cut| check_part(&session, i, bytes, cut, split, report))
+                let cut = line_break_after(bytes, at).filter(|_| bytes.len() >= split.min_bytes);
+                // The next file, checked whole after its header from the same fork, as the
+                // page sends them.
+                let next = order
+                    .get(k + 1)
+                    .copied()
+                    .filter(|j| split.ahead && cut.is_some() && session.forks_ahead(*j, i))
+                    .and_then(|j| Some((j, files.get(j)?.1.as_slice())));
+                let pair = next.map(|(j, _)| (i, j));
+                if let Some((j, next_bytes)) = next {
+                    let part = line_break_after(next_bytes, 0).and_then(|header| {
+                        let fork = fork_for(&session, j, pair, split)?;
+                        check_part(fork, j, next_bytes, header, split, report)
+                    });
+                    ahead = Some((j, part));
+                }
+                cut.and_then(|cut| {
+                    check_part(
+                        fork_for(&session, i, pair, split)?,
+                        i,
+                        bytes,
+                        cut,
+                        split,
+                        report,
+                    )
+                })
             }
         };
-        if split.ahead && second.is_some() {
-            let next = order.get(k + 1).copied();
-            if let Some((j, (_, next_bytes))) = next
-                .filter(|j| session.forks_ahead(*j, i))
-                .and_then(|j| Some((j, files.get(j)?)))
-            {
-                let cut = memchr::memchr(b'\n', next_bytes).map(|n| n + 1);
-                let part =
-                    cut.and_then(|cut| check_part(&session, j, next_bytes, cut, split, report));
-                ahead = Some((j, part));
-            }
-        }
         session.begin_file(i);
         // As the CLI and the page: a session that reads only the first part is sized for it.
         session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, _)| *cut) as u64);
@@ -163,21 +171,39 @@ pub fn validate_in_memory_in_parts(
     parts
 }
 
-/// The part of file `i` from `cut` on, checked by a session forked from `session` (which has
-/// not begun that file), with the cut.
-fn check_part(
+/// Just after the first line break at or after byte `at`.
+fn line_break_after(bytes: &[u8], at: usize) -> Option<usize> {
+    let n = memchr::memchr(b'\n', bytes.get(at..)?)?;
+    Some(at + n + 1)
+}
+
+/// A session forked from `session` (which has not begun the file `i`) to check a part of `i`;
+/// through bytes, with `pair` (a split file and the file ahead) one fork serves both.
+fn fork_for(
     session: &Session,
+    i: usize,
+    pair: Option<(usize, usize)>,
+    split: Split,
+) -> Option<Session> {
+    if !split.as_bytes {
+        return session.fork(i);
+    }
+    let bytes = match pair {
+        Some((first, next)) => session.fork_bytes_ahead(first, next)?,
+        None => session.fork_bytes(i)?,
+    };
+    Session::from_fork_bytes(&bytes)
+}
+
+/// The part of file `i` from `cut` on, checked by `fork`, with the cut.
+fn check_part(
+    mut fork: Session,
     i: usize,
     bytes: &[u8],
     cut: usize,
     split: Split,
     report: &Report,
 ) -> Option<(usize, Part)> {
-    let mut fork = if split.as_bytes {
-        Session::from_fork_bytes(&session.fork_bytes(i)?)?
-    } else {
-        session.fork(i)?
-    };
     fork.begin_file(i);
     fork.size_hint((bytes.len() - cut) as u64);
     // The first lines (the header), up to a line break in the first 256 bytes, as the CLI

@@ -124,6 +124,14 @@ impl Validator {
         self.session.forks_ahead(next as usize, index as usize)
     }
 
+    /// `forkBytes(index)` that also serves the file `next`, checked ahead (see `forksAhead`):
+    /// the other worker makes both validators from these bytes. Undefined when `next` cannot
+    /// be checked ahead.
+    #[wasm_bindgen(js_name = forkBytesAhead)]
+    pub fn fork_bytes_ahead(&self, index: u32, next: u32) -> Option<Vec<u8>> {
+        self.session.fork_bytes_ahead(index as usize, next as usize)
+    }
+
     /// Between files, before `beginFile(index)`: what another worker needs to check the
     /// second part of the file `index` (for [`Validator::from_fork`]); undefined when the file
     /// cannot be split.

@@ -159,9 +159,26 @@ impl Session {
     /// [`Session::fork`] as bytes, for a worker that shares no memory with this one: it makes
     /// the session with [`Session::from_fork_bytes`].
     pub fn fork_bytes(&self, index: usize) -> Option<Vec<u8>> {
+        self.write_fork(&self.fork_kinds(index)?)
+    }
+
+    /// [`Session::fork_bytes`] for the file `index` that also serves the file `next`, checked
+    /// ahead (see [`Session::forks_ahead`]): it holds the tables either may look ids up in, so
+    /// the other worker makes both sessions from one copy. (Tables a file does not look ids up
+    /// in change nothing for it.) None when `next` cannot be checked ahead.
+    pub fn fork_bytes_ahead(&self, index: usize, next: usize) -> Option<Vec<u8>> {
+        if !self.forks_ahead(next, index) {
+            return None;
+        }
+        // (A table named twice is written once: the fork copies the tables it names.)
+        let mut kinds = self.fork_kinds(index)?;
+        kinds.extend(self.fork_kinds(next)?);
+        self.write_fork(&kinds)
+    }
+
+    fn write_fork(&self, kinds: &[FileKind]) -> Option<Vec<u8>> {
         // Written from this session, field by field as `from_fork_bytes` reads them, without
         // first copying the tables into a fork.
-        let kinds = self.fork_kinds(index)?;
         let mut out = Vec::new();
         self.entries.put(&mut out);
         self.files.put(&mut out);
@@ -175,7 +192,7 @@ impl Session {
         self.unreadable.put(&mut out);
         self.empty.put(&mut out);
         self.damaged.put(&mut out);
-        self.index.put_fork(&kinds, &mut out);
+        self.index.put_fork(kinds, &mut out);
         self.overview.put(&mut out);
         Some(out)
     }
