@@ -119,33 +119,48 @@ pub fn validate_in_memory_in_parts(
         let second = match ahead.take() {
             Some((j, part)) if j == i => part,
             _ => {
-                let at = (bytes.len() as f64 * split.fraction) as usize;
-                let cut = line_break_after(bytes, at).filter(|_| bytes.len() >= split.min_bytes);
-                // The next file, checked whole after its header from the same fork, as the
-                // page sends them.
+                let cut_of = |bytes: &[u8]| {
+                    let at = (bytes.len() as f64 * split.fraction) as usize;
+                    line_break_after(bytes, at).filter(|_| bytes.len() >= split.min_bytes)
+                };
                 let next = order
                     .get(k + 1)
                     .copied()
-                    .filter(|j| split.ahead && cut.is_some() && session.forks_ahead(*j, i))
+                    .filter(|j| split.ahead && session.forks_ahead(*j, i))
                     .and_then(|j| Some((j, files.get(j)?.1.as_slice())));
-                let pair = next.map(|(j, _)| (i, j));
-                if let Some((j, next_bytes)) = next {
-                    let part = line_break_after(next_bytes, 0).and_then(|header| {
-                        let fork = fork_for(&session, j, pair, split)?;
-                        check_part(fork, j, next_bytes, header, split, report)
+                // A next file at least twice as large: its second part is checked from a fork
+                // made now, and this file whole, as the page does.
+                if let Some((j, next_bytes)) = next.filter(|(_, b)| b.len() >= 2 * bytes.len()) {
+                    let part = cut_of(next_bytes).and_then(|cut| {
+                        let fork = fork_for(&session, j, None, split)?;
+                        check_part(fork, j, next_bytes, cut, split, report)
                     });
                     ahead = Some((j, part));
+                    None
+                } else {
+                    let cut = cut_of(bytes);
+                    // The next file, checked whole after its header from the same fork, as the
+                    // page sends them.
+                    let next = next.filter(|_| cut.is_some());
+                    let pair = next.map(|(j, _)| (i, j));
+                    if let Some((j, next_bytes)) = next {
+                        let part = line_break_after(next_bytes, 0).and_then(|header| {
+                            let fork = fork_for(&session, j, pair, split)?;
+                            check_part(fork, j, next_bytes, header, split, report)
+                        });
+                        ahead = Some((j, part));
+                    }
+                    cut.and_then(|cut| {
+                        check_part(
+                            fork_for(&session, i, pair, split)?,
+                            i,
+                            bytes,
+                            cut,
+                            split,
+                            report,
+                        )
+                    })
                 }
-                cut.and_then(|cut| {
-                    check_part(
-                        fork_for(&session, i, pair, split)?,
-                        i,
-                        bytes,
-                        cut,
-                        split,
-                        report,
-                    )
-                })
             }
         };
         session.begin_file(i);
