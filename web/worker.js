@@ -155,12 +155,13 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
 const BEFORE_WEIGHT = 1.5;
 
 /** The second part of the file `next`, asked for now, before the file `index` (the one before
- *  it) begins, when `next` is at least twice as large and does not depend on it (`forksAhead`):
+ *  it) begins, when `next` is large enough to split (SPLIT_FROM), at least twice as large, and
+ *  does not depend on it (`forksAhead`):
  *  the part worker checks it while this worker checks the file `index` whole and then the first
  *  part of `next` (a city's users.csv, 150 MB, after classes.csv, 16 MB: classes.csv costs no
  *  split of its own). Null otherwise. */
 async function nextPartEarly(validator, index, entry, maxPerRule, next) {
-  if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < AHEAD_FROM
+  if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < SPLIT_FROM
     || next.entry.size < 2 * entry.size || !validator.splits(next.index)
     || !validator.forksAhead(next.index, index)) return null;
   await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
