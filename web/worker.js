@@ -393,7 +393,7 @@ async function validate(inputs, maxPerRule) {
     entries[planned[k + 1]?.index]?.readHead?.();
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     // Asked for before the file begins here: the other worker starts from this session (or
-    // was asked along with the file before, to check this one whole after its header).
+    // was asked along with the file before: see AHEAD_FROM and nextPartEarly).
     let second = null;
     if (ahead?.index === f.index) {
       second = ahead.second;
