@@ -2,9 +2,10 @@
 // (web/worker.js) checks the first, so that both cores work on one file. It is given the
 // validation worker's session as bytes (the engine's `forkBytes`), reads the file's header,
 // checks the file from the cut on, and sends the result back as bytes for the validation
-// worker to `absorb`. It may also be given the file after that one, to check whole after its
-// header once the part is sent (see AHEAD_FROM in worker.js). Anything that goes wrong here
-// sends 'failed', and the validation worker checks that part itself.
+// worker to `absorb`. A part may be asked for before the validation worker reaches its file,
+// to be checked after the parts asked before it (see AHEAD_FROM and nextPartEarly in
+// worker.js). Anything that goes wrong here sends 'failed', and the validation worker checks
+// that part itself.
 import { Validator } from './rostercheck_wasm.js';
 import { load, warmUp, eachChunk, CHUNK_BYTES } from './engine.js';
 import { openEntry } from './zip.js';
@@ -43,7 +44,7 @@ onmessage = ({ data }) => {
   const reads = data.zipEntry ? null : readsOf(data.file, data.cut);
   // A part without a fork uses the one kept from the part before it.
   if (data.fork) kept = data.keep ? data.fork : null;
-  else data.fork = kept;
+  else [data.fork, kept] = [kept, null];
   queue = queue.then(async () => {
     try {
       await ready;

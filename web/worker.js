@@ -61,6 +61,12 @@ let partSilenceMs = 10000;
 const partsAsked = new Map();
 let partsCount = 0;
 
+/** Whether the part worker runs, waiting for it to start (a package dropped at once). */
+async function partWorkerRunning() {
+  await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
+  return partWorker !== null;
+}
+
 /** Replaces a part worker that has hung: its parts are checked here. */
 function restartPartWorker() {
   const hung = partWorker;
@@ -121,8 +127,7 @@ const AHEAD_CUT_AT = 0.49;
 async function secondPart(validator, index, entry, maxPerRule, next) {
   const zipped = entry.zipEntry && !entry.zipEntry.encrypted && [0, 8].includes(entry.zipEntry.method);
   if ((entry.zipEntry && !zipped) || entry.size < SPLIT_FROM || !validator.splits(index)) return null;
-  await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
-  if (!partWorker) return null;
+  if (!(await partWorkerRunning())) return null;
   // One fork serves both files when the next is checked ahead: the part worker keeps it.
   const ahead = !zipped && aheadAllowed(validator, index, entry, next);
   const fork = ahead ? validator.forkBytesAhead(index, next.index) : validator.forkBytes(index);
@@ -164,8 +169,7 @@ async function nextPartEarly(validator, index, entry, maxPerRule, next) {
   if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < SPLIT_FROM
     || next.entry.size < 2 * entry.size || !validator.splits(next.index)
     || !validator.forksAhead(next.index, index)) return null;
-  await Promise.race([partWorkerSettled, new Promise((resolve) => setTimeout(resolve, PART_WORKER_WAIT_MS))]);
-  if (!partWorker) return null;
+  if (!(await partWorkerRunning())) return null;
   const fork = validator.forkBytes(next.index);
   if (!fork) return null;
   // This worker's share: the file before, then the first part of `next`.

@@ -239,7 +239,7 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); if (m.text().startsWith('T ')) process.stderr.write(m.text() + '\n'); });
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     let crashed;
     const crash = new Promise((_, ko) => { crashed = ko; });
     crash.catch(() => {});

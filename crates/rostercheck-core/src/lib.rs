@@ -90,8 +90,10 @@ pub struct Split {
     /// The forked session and its part go through bytes, as between the page's workers
     /// ([`Session::fork_bytes`], [`Part::to_bytes`]).
     pub as_bytes: bool,
-    /// The file after a split one is checked whole (after its header) from a fork made before
-    /// that one, as the page's part worker does ([`Session::forks_ahead`]).
+    /// The file after another, when it does not depend on it ([`Session::forks_ahead`]), is
+    /// checked from a fork made before that one, as the page's part worker does: from its
+    /// cut, that one read whole, when it is at least twice as large; otherwise whole after its
+    /// header, once the other's part is checked.
     pub ahead: bool,
 }
 

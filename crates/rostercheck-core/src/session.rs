@@ -2372,6 +2372,16 @@ fn cell<'a>(cells: &[Option<&'a str>], pos: Option<usize>) -> Option<&'a str> {
     pos.and_then(|p| cells.get(p).copied().flatten())
 }
 
+/// The tables (besides its own) whose entries' tags a file's rows set: roles.csv sets its
+/// users' role bits (`record_rules`). A file checked from a fork made before that one must not
+/// look ids up in them (`Session::forks_ahead`).
+fn tables_tagged_by(kind: FileKind) -> &'static [FileKind] {
+    match kind {
+        FileKind::Roles => &[FileKind::Users],
+        _ => &[],
+    }
+}
+
 fn role_bits(role: Option<&str>) -> u8 {
     match role {
         Some("student") => tag::ROLE_STUDENT,

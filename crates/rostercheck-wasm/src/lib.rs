@@ -118,7 +118,7 @@ impl Validator {
 
     /// Whether the file `next` can be checked by another worker from `forkBytes(next)` taken
     /// now, before `beginFile(index)` of the file before it, while this validator reads that
-    /// one (its part then starts after the header; see `Session::forks_ahead`).
+    /// one (see `Session::forks_ahead`).
     #[wasm_bindgen(js_name = forksAhead)]
     pub fn forks_ahead(&self, next: u32, index: u32) -> bool {
         self.session.forks_ahead(next as usize, index as usize)

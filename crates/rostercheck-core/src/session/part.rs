@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{BlankLines, FileState, ModeMismatch, Session, MISALIGNED_IDS};
+use super::{tables_tagged_by, BlankLines, FileState, ModeMismatch, Session, MISALIGNED_IDS};
 use crate::diagnostic::Sink;
 use crate::index::{Groups, IdLog};
 use crate::manifest::Mode;
@@ -106,13 +106,12 @@ impl Session {
     }
 
     /// Whether the file `next` can be checked from a fork made before the file `index` is
-    /// read (so that another thread checks `next` while this session reads `index`, and it is
-    /// absorbed after `index` ends, as a part that starts after its header). The fork sees
-    /// none of what `index` changes, so its rows must not look ids up in that file, nor in a
-    /// table whose tags that file's rows set (roles.csv sets its users' role bits: see
-    /// `record_rules`); the marks `index` sets on other tables (users with enrollments,
-    /// classes with teachers) are read only when the package ends. Nor may `index` be
-    /// users.csv when it settles the OneRoster version (no manifest).
+    /// read (so that another thread checks a part of `next` while this session reads
+    /// `index`, and it is absorbed once `index` ends). The fork sees none of what `index`
+    /// changes, so its rows must not look ids up in that file, nor in a table whose tags that
+    /// file's rows set (`tables_tagged_by`); the flags `index` sets on other tables (users
+    /// with enrollments, classes with teachers) are read only when the package ends. Nor may
+    /// `index` be users.csv when it settles the OneRoster version (no manifest).
     pub fn forks_ahead(&self, next: usize, index: usize) -> bool {
         let kind_of = |i: usize| self.entries.get(i).and_then(|e| e.kind);
         let (Some(before), Some(kind), Some(kinds)) =
@@ -125,7 +124,7 @@ impl Session {
         self.splits(index)
             && before != kind
             && !kinds.contains(&before)
-            && !(before == FileKind::Roles && kinds.contains(&FileKind::Users))
+            && !tables_tagged_by(before).iter().any(|k| kinds.contains(k))
             && !settles_version
     }
 
