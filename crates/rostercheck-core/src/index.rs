@@ -115,20 +115,6 @@ pub struct Duplicate {
     pub raw: Option<String>,
 }
 
-/// A row waiting for the filter; its value and raw line are `arena[start..value_end]` and
-/// `arena[value_end..end]`.
-struct Unfiltered {
-    key: u64,
-    line: u64,
-    start: usize,
-    value_end: usize,
-    end: usize,
-    quiet: bool,
-}
-
-/// Rows run through the filter together.
-const FILTER_BATCH: usize = 64;
-
 /// Rows whose value and raw line are kept in case they turn out to be duplicates.
 const CANDIDATE_CAP: usize = 200_000;
 
@@ -155,12 +141,10 @@ pub struct IdLog {
     /// Other parts' logs taken in by [`IdLog::absorb`], each sorted, no key in two of them
     /// nor in `log`: merged into the table only when it is sealed for look-ups.
     runs: Vec<Vec<Entry>>,
+    /// Each value is run through it as it is added; the session reads the word a row's
+    /// value will meet beforehand, with the rest of its batch ([`IdLog::touch_filter`]), so
+    /// that the cache misses overlap instead of stalling one row at a time.
     filter: Vec<u64>,
-    /// Rows not yet run through the filter: they are run in batches, so that the filter's
-    /// cache misses overlap instead of stalling one row at a time. Their value and raw line
-    /// wait in `arena` (a copy of a few dozen bytes per row).
-    unfiltered: Vec<Unfiltered>,
-    arena: Vec<u8>,
     /// Rows the filter flagged since the log was last merged.
     flagged: usize,
     /// Their keys: a log that is only compared finds its duplicates among these (see
@@ -196,8 +180,6 @@ impl IdLog {
             log: Vec::new(),
             runs: Vec::new(),
             filter: Vec::new(),
-            unfiltered: Vec::with_capacity(FILTER_BATCH),
-            arena: Vec::new(),
             candidates: Vec::new(),
             flagged: 0,
             flagged_keys: Vec::new(),
@@ -218,8 +200,6 @@ impl IdLog {
             self.log.reserve(more);
             let words = (self.entries.len() + self.log.len() + more) / 4;
             if words > self.filter.len() {
-                // (Rows still waiting would otherwise meet their own key in the new filter.)
-                self.run_filter();
                 self.rebuild_filter(words);
             }
         }
@@ -254,62 +234,30 @@ impl IdLog {
         }
         let seen = (self.entries.len() + self.log.len()) / 4;
         if seen >= self.filter.len() {
-            self.run_filter();
             self.rebuild_filter((seen * 2).max(1024));
         }
-        let start = self.arena.len();
-        if !quiet {
-            self.arena.extend_from_slice(value.as_bytes());
-            self.arena.extend_from_slice(raw);
-        }
-        self.unfiltered.push(Unfiltered {
-            key,
-            line,
-            value_end: start + if quiet { 0 } else { value.len() },
-            start,
-            end: self.arena.len(),
-            quiet,
-        });
         self.log.push(entry);
         self.sorted = false;
-        if self.unfiltered.len() >= FILTER_BATCH {
-            self.run_filter();
+        if self.filter_insert(key) {
+            return;
+        }
+        self.flagged += 1;
+        self.flagged_keys.push(key);
+        // (The log is compacted at CANDIDATE_CAP flagged rows, checked after every row.)
+        if !quiet && self.values_wanted && self.candidates.len() <= CANDIDATE_CAP {
+            self.candidates
+                .push((line, value.to_owned(), crate::diagnostic::raw_text(raw)));
         }
     }
 
-    /// Runs the waiting rows through the filter and keeps the value and raw line of those it
-    /// flags.
-    fn run_filter(&mut self) {
-        let rows = std::mem::take(&mut self.unfiltered);
-        // First the filter alone, in a tight loop whose memory accesses are independent.
-        let mut flagged = [false; FILTER_BATCH];
-        for (row, flag) in rows.iter().zip(flagged.iter_mut()) {
-            *flag = !self.filter_insert(row.key);
+    /// Reads the filter word that adding `key` will change, without branching on it (see
+    /// `Session::flush_rows`).
+    pub fn touch_filter(&self, key: u64) -> u64 {
+        if self.filter.is_empty() {
+            return 0;
         }
-        self.flagged += flagged.iter().filter(|f| **f).count();
-        for (row, flag) in rows.iter().zip(flagged) {
-            if flag {
-                self.flagged_keys.push(row.key);
-            }
-            // The log is compacted at CANDIDATE_CAP flagged rows, checked after every row:
-            // one batch more is the most that can be waiting.
-            if flag
-                && !row.quiet
-                && self.values_wanted
-                && self.candidates.len() < CANDIDATE_CAP + FILTER_BATCH
-            {
-                let value = self.arena.get(row.start..row.value_end).unwrap_or_default();
-                let raw = self.arena.get(row.value_end..row.end).unwrap_or_default();
-                self.candidates.push((
-                    row.line,
-                    String::from_utf8_lossy(value).into_owned(),
-                    crate::diagnostic::raw_text(raw),
-                ));
-            }
-        }
-        self.arena.clear();
-        self.unfiltered = rows;
-        self.unfiltered.clear();
+        let (word, _) = self.filter_bits(key);
+        self.filter.get(word).copied().unwrap_or(0)
     }
 
     /// Four bits of one 64-bit word, chosen by the key's bits (a blocked Bloom filter: one
@@ -385,7 +333,6 @@ impl IdLog {
         if self.eager.is_some() || !self.entries.is_empty() {
             return self.seal();
         }
-        self.run_filter();
         if self.flagged_keys.is_empty() {
             return Vec::new();
         }
@@ -429,7 +376,6 @@ impl IdLog {
     }
 
     fn merge_log(&mut self) -> Vec<Duplicate> {
-        self.run_filter();
         for mut run in std::mem::take(&mut self.runs) {
             self.sort_log();
             // (A compared-only log's runs were taken in unsorted.)
@@ -584,8 +530,6 @@ impl IdLog {
     /// limit that would have merged them, and no value is in both. A part only compared
     /// ([`IdLog::compare_only`]) is checked without sorting either log.
     pub fn can_absorb(&mut self, other: &mut IdLog) -> bool {
-        self.run_filter();
-        other.run_filter();
         if self.eager.is_some()
             || other.eager.is_some()
             || !other.complete()
@@ -633,7 +577,6 @@ impl IdLog {
     /// Sorts the values added so far, as the end of the file will (a second part's log is
     /// sorted by its own thread, then kept as a run by [`IdLog::absorb`]).
     pub fn sort_log(&mut self) {
-        self.run_filter();
         if !self.sorted {
             sort_entries(&mut self.log);
             self.sorted = true;
@@ -694,9 +637,6 @@ impl IdLog {
         {
             e.line = shifted(e.line);
         }
-        for row in &mut self.unfiltered {
-            row.line += by;
-        }
         for c in &mut self.candidates {
             c.0 += by;
         }
@@ -711,7 +651,6 @@ impl IdLog {
     /// travel as bare keys (8 bytes instead of 15), and the entries of its flagged keys, the
     /// only ones that can be duplicates within it, travel with their lines.
     pub fn compare_only(&mut self) {
-        self.run_filter();
         self.compared = true;
         if !self.flagged_keys.is_empty() {
             self.flagged_entries =
@@ -1232,7 +1171,7 @@ crate::wire::wire_struct!(Index {
 /// their count: they follow in pieces ([`IdLog::put_values`], [`IdLog::receive`]).
 impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
-        debug_assert!(self.eager.is_none() && self.unfiltered.is_empty() && self.runs.is_empty());
+        debug_assert!(self.eager.is_none() && self.runs.is_empty());
         put_table(&self.entries, out);
         self.log.len().put(out);
         self.candidates.put(out);

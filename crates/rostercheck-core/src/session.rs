@@ -101,6 +101,8 @@ struct FileState {
     misaligned: u64,
     /// Whether the row's sourcedId passed the value checks (None: not checked there).
     sourced_id_valid: Option<bool>,
+    /// The row's sourcedId key, when the look-ahead hashed it as written (see `flush_rows`).
+    sourced_id_key: Option<u64>,
     /// Rows read but not yet checked (see `flush_rows`).
     batch: RecordBatch,
     /// Header positions of single-valued references, and the file each refers to.
@@ -110,6 +112,8 @@ struct FileState {
     /// The keys of those references for every row of the batch (`row * lookahead.len() + i`),
     /// hashed once for the look-ahead and reused by the checks.
     batch_keys: Vec<u64>,
+    /// The keys of the batch's sourcedIds as written, one per row (see `flush_rows`).
+    batch_id_keys: Vec<u64>,
     /// The batch row being checked (None when rows are checked one by one).
     batch_row: Option<usize>,
     /// Per look-ahead reference of the row being checked: its key and where the lookup found
@@ -421,6 +425,8 @@ impl Session {
             irregular: false,
             misaligned: 0,
             sourced_id_valid: None,
+            sourced_id_key: None,
+            batch_id_keys: Vec::new(),
             plan: None,
             header_seen: false,
             mode: None,
@@ -766,11 +772,23 @@ impl Session {
         let batch = std::mem::take(&mut file.batch);
         let width = file.lookahead.len();
         file.batch_keys.clear();
+        file.batch_id_keys.clear();
         for record in batch.iter() {
             for &(pos, _) in &file.lookahead {
                 file.batch_keys.push(index::key_bytes(record.field(pos)));
             }
+            if let Some(pos) = file.columns.sourced_id {
+                file.batch_id_keys.push(index::key_bytes(record.field(pos)));
+            }
         }
+        // The rows' sourcedIds meet the id table's filter as they are added, one row at a
+        // time: their words are read here together, for the same reason.
+        let table = self.index.table(file.kind);
+        let sum = file
+            .batch_id_keys
+            .iter()
+            .fold(0u64, |sum, key| sum.wrapping_add(table.touch_filter(*key)));
+        std::hint::black_box(sum);
         for (i, &(_, target)) in file.lookahead.iter().enumerate() {
             if self.done[target as usize] {
                 let mut sum = 0u64;
@@ -1340,6 +1358,7 @@ impl Session {
         cells.resize(texts.len(), None);
         file.empty_required.clear();
         file.sourced_id_valid = None;
+        file.sourced_id_key = None;
         file.hits.clear();
         file.hits.resize(file.lookahead.len(), None);
         for (pos, col) in plan.columns.iter().enumerate() {
@@ -1423,6 +1442,12 @@ impl Session {
                 && file.findings.is_empty();
             if Some(pos) == file.columns.sourced_id {
                 file.sourced_id_valid = Some(valid_id);
+                if value.len() == raw.len() {
+                    file.sourced_id_key = file
+                        .batch_row
+                        .and_then(|row| file.batch_id_keys.get(row))
+                        .copied();
+                }
             }
             for f in file.findings.drain(..) {
                 if !sink.keeps(Some(name), f.rule.code) {
@@ -2001,7 +2026,7 @@ impl Session {
         let id = get(c.sourced_id);
         let key = id
             .filter(|v| file.sourced_id_valid.unwrap_or_else(|| values::is_guid(v)))
-            .map(index::key);
+            .map(|id| file.sourced_id_key.unwrap_or_else(|| index::key(id)));
         let kind_tag = match (file.kind, get(c.kind_type)) {
             (FileKind::Orgs, Some("school")) => tag::ORG_SCHOOL,
             (FileKind::Orgs, Some("district")) => tag::ORG_DISTRICT,
