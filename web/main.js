@@ -471,3 +471,6 @@ startWorker();
 window.rostercheckSelfTest = () => { begin(); worker.postMessage({ type: 'selftest-panic' }); };
 /** For tests: the part worker stops answering, as if it had hung. */
 window.rostercheckStallParts = (silenceMs) => worker.postMessage({ type: 'selftest-stall-parts', silenceMs });
+/** For tests: the share of the file checked ahead that the validation worker takes (0: none, 1:
+ *  all), instead of the share balanced by speed. */
+window.rostercheckAheadShare = (share) => worker.postMessage({ type: 'selftest-ahead-share', share });

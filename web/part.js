@@ -36,18 +36,45 @@ class Declined extends Error {}
 let queue = Promise.resolve();
 /** The fork of the last part asked, when it also serves the next (`forkBytesAhead`). */
 let kept = null;
+/** Cuts of parts asked `later`, by part id: the validation worker sends each once this
+ *  worker's part before it is done (see aheadCut in worker.js). */
+const cuts = new Map();
+const cutOf = (id) => {
+  if (!cuts.has(id)) {
+    let resolve;
+    const decided = new Promise((ok) => { resolve = ok; });
+    cuts.set(id, { decided, resolve });
+  }
+  return cuts.get(id);
+};
+/** Where a check started at byte `from` of `file` begins (just after a line break within
+ *  64 KiB of it, as the validation worker finds it), or null. */
+async function lineBreakAfter(file, from) {
+  const window = new Uint8Array(await file.slice(from, from + (64 << 10)).arrayBuffer());
+  const at = window.indexOf(10);
+  return at < 0 || from + at + 1 >= file.size ? null : from + at + 1;
+}
 
 onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
+  if (data.type === 'cut') cutOf(data.id).resolve(data.from);
   if (data.type !== 'part' || stalled) return;
   // The part's first bytes are read now, while the parts before it are checked.
-  const reads = data.zipEntry ? null : readsOf(data.file, data.cut);
+  let reads = data.zipEntry || data.later ? null : readsOf(data.file, data.cut);
   // A part without a fork uses the one kept from the part before it.
   if (data.fork) kept = data.keep ? data.fork : null;
   else [data.fork, kept] = [kept, null];
   queue = queue.then(async () => {
     try {
       await ready;
+      if (data.later) {
+        const from = await cutOf(data.id).decided;
+        cuts.delete(data.id);
+        if (from === null) throw new Declined('checked whole by the validation worker');
+        data.cut = await lineBreakAfter(data.file, from);
+        if (data.cut === null) throw new Declined('no line break after the cut');
+        reads = readsOf(data.file, data.cut);
+      }
       await checkPart(data, reads);
     } catch (e) {
       postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
@@ -85,7 +112,9 @@ async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRul
       postMessage({ type: 'progress', id, bytes, rows });
     };
     let rowsBefore = 0;
+    let started = 0;
     const start = () => {
+      started = performance.now();
       // (The bytes between the head and the cut are not checked: the validation worker
       // shifts this part's line numbers when it takes the part in.)
       validator.startPart();
@@ -109,10 +138,12 @@ async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRul
       check(first);
       if (cut + first.length < file.size) await eachChunk(file.slice(cut + first.length), check);
     }
+    // (How fast this worker checked it: the validation worker balances the next cut by it.)
+    const ms = performance.now() - started;
     const part = validator.takePart();
     if (!part.length) throw new Error('no part');
     const count = validator.partIdCount();
-    postMessage({ type: 'part', id, part, ids: count, cut }, [part.buffer]);
+    postMessage({ type: 'part', id, part, ids: count, cut, bytes, ms }, [part.buffer]);
     for (let from = 0; from < count; from += IDS_PER_MESSAGE) {
       const chunk = validator.partIds(from, from + IDS_PER_MESSAGE);
       postMessage({ type: 'ids', id, chunk, count: Math.min(IDS_PER_MESSAGE, count - from) }, [chunk.buffer]);

@@ -106,18 +106,23 @@ function startPartWorker() {
   };
 }
 
-/** The file after a split one is checked whole by the part worker, after its part of that
- *  one, from a fork made before it (`forksAhead`), when it is at least this large (a smaller
- *  one is checked here sooner than forked) and at most AHEAD_AT_MOST of the split file. Then
- *  the part worker is busy while this worker ends the split file (it takes in the part and
- *  its ids: 0.1 s for a city's enrollments), and that file needs no fork or wait of its own. */
+/** The file after a split one is checked by the part worker, after its part of that one,
+ *  from a fork made before it (`forksAhead`), when it is at least this large (a smaller one is
+ *  checked here sooner than forked) and at most AHEAD_AT_MOST of the split file. Then the part
+ *  worker is busy while this worker ends the split file (it takes in the part and its ids:
+ *  0.1 s for a city's enrollments), and that file needs no fork of its own. Where the part
+ *  worker starts it is decided once its part of the split file is done (`aheadCut`). */
 const AHEAD_FROM = 1 << 20;
 const AHEAD_AT_MOST = 0.8;
-/** Where the split file is cut then, as a share of both files' bytes: a little less than half
- *  here, since this worker also takes the part in (measured on a city, at 0.50 the part worker
- *  was done with demographics 40 ms later to 220 ms sooner than this worker with enrollments,
- *  90 ms sooner on average; 1% of both files is about 60 ms of checking). */
-const AHEAD_CUT_AT = 0.49;
+/** Where the split file is cut then, as a share of both files' bytes: this worker is given
+ *  less than half, so that it usually ends its part first and takes the start of the next
+ *  file; how much of it is decided by the speeds both workers showed (`aheadCut`). */
+const AHEAD_CUT_AT = 0.45;
+/** Taking a part in costs this worker about this long per MB of the part (its ids arrive and
+ *  are compared or merged, and the file ends: 130 ms for half a city's enrollments). */
+const TAKE_IN_MS_PER_MB = 1;
+/** The least of the next file either worker is given: less is not worth a part of its own. */
+const AHEAD_LEAST_BYTES = 2 << 20;
 
 /** Where the second part of a large file starts (after the first line break past CUT_AT),
  *  with the part worker checking it from there; null: the file is checked whole. For a zip
@@ -147,10 +152,40 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
   const both = afterHeader !== null;
   const second = { cut, from, asked: askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule, keep: both }) };
   if (both) {
-    const asked = askPart(validator, next.index, next.entry, null, { cut: afterHeader, from: afterHeader, zipped: false, maxPerRule });
-    second.ahead = { index: next.index, second: { cut: afterHeader, from: afterHeader, asked } };
+    // Its cut is sent later (`aheadCut`); the part worker waits for it after this part.
+    const asked = askPart(validator, next.index, next.entry, null, { cut: null, from: null, zipped: false, maxPerRule, later: true });
+    second.ahead = {
+      index: next.index,
+      second: { cut: null, from: null, asked },
+      header: afterHeader,
+      size: next.entry.size,
+      forkBytes: fork.length / FORK_BYTES_PER_CSV_BYTE,
+    };
   }
   return second;
+}
+
+/** Set by a self-test: the share of the file checked ahead that this worker takes. */
+let aheadShareForTest = null;
+
+/** Where the part worker starts the file checked ahead: the byte after which it checks it
+ *  (0: all of it after the header; null: none, this worker checks it whole), so that both
+ *  workers end together. Decided when the part worker's part of the split file arrives, from
+ *  the speeds both workers showed on that file (bytes per ms; a worker may run slower than the
+ *  other for a whole file), what is left of this worker's part, and what taking the part in
+ *  costs; the bytes before the cut are this worker's. */
+function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
+  if (aheadShareForTest !== null) {
+    const share = aheadShareForTest;
+    return share >= 1 ? null : Math.floor(ahead.header + share * (ahead.size - ahead.header));
+  }
+  const here = left / hereRate + (partBytes / 1e6) * TAKE_IN_MS_PER_MB;
+  // (The part worker first makes its session from the fork: about forkBytes of checking.)
+  const there = (ahead.forkBytes + ahead.size - ahead.header) / partRate;
+  const mine = (there - here) / (1 / partRate + 1 / hereRate);
+  if (mine < AHEAD_LEAST_BYTES) return 0;
+  if (ahead.size - ahead.header - mine < AHEAD_LEAST_BYTES) return null;
+  return Math.floor(ahead.header + mine);
 }
 
 /** The file checked whole while the part worker checks the next one's second part costs this
@@ -199,39 +234,64 @@ async function lineBreakAfter(file, from) {
 /** Sends the part worker the part of file `index` from the cut on, with its fork (null: the
  *  fork of the part asked just before, which it was told to `keep`); returns what is asked:
  *  `done` settles true once all of the part is in the validator. */
-function askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule, keep = false }) {
+function askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule, keep = false, later = false }) {
   const id = ++partsCount;
   // The part arrives (as soon as it is ready, maybe while the first part is still being fed)
-  // as bytes, then its ids in pieces.
+  // as bytes, then its ids in pieces. The validator holds one part, of the file it is in: a
+  // part of a later file (checked ahead) is held here until that file begins (`open`).
   const asked = { progress: { bytes: 0, rows: 0 }, heard: performance.now() };
   asked.done = new Promise((resolve) => {
     let ok = false;
     let left = 0;
+    let open = false;
+    const held = [];
     const end = (result) => {
       partsAsked.delete(id);
+      held.length = 0;
       resolve(result);
     };
-    asked.abandon = () => end(false);
-    asked.take = (data) => {
-      if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
-      else if (data.type === 'failed' || data.type === 'declined') end(false);
-      else if (data.type === 'part') {
-        asked.cut = data.cut;
+    const receive = (data) => {
+      if (data.type === 'part') {
         ok = validator.receivePart(data.part);
         left = data.ids;
         if (!ok || left === 0) end(ok);
-      } else if (data.type === 'ids') {
+      } else {
         ok = ok && validator.receivePartIds(data.chunk);
         left -= data.count;
         if (!ok || left <= 0) end(ok);
+      }
+    };
+    asked.abandon = () => end(false);
+    asked.open = () => {
+      open = true;
+      for (const data of held.splice(0)) receive(data);
+    };
+    asked.take = (data) => {
+      if (data.type === 'progress') Object.assign(asked.progress, { bytes: data.bytes, rows: data.rows });
+      else if (data.type === 'failed' || data.type === 'declined') end(false);
+      else if (data.type === 'part' || data.type === 'ids') {
+        if (data.type === 'part') {
+          asked.cut = data.cut;
+          asked.onPart?.(data);
+        }
+        if (open) receive(data);
+        else held.push(data);
       }
     };
   });
   partsAsked.set(id, asked);
   partWorker.postMessage({
     type: 'part', id, fork: fork?.buffer ?? null, keep, index, file: entry.zipFile ?? entry.file,
-    zipEntry: zipped ? entry.zipEntry : null, cut, from, maxPerRule,
+    zipEntry: zipped ? entry.zipEntry : null, cut, from, maxPerRule, later,
   }, fork ? [fork.buffer] : []);
+  if (later) {
+    /** Sends the part's cut (null: this worker checks that file whole), once. */
+    asked.decide = (at) => {
+      if (asked.decided) return;
+      asked.decided = true;
+      partWorker?.postMessage({ type: 'cut', id, from: at });
+    };
+  }
   return asked;
 }
 
@@ -245,6 +305,20 @@ async function partArrived(asked, onTick) {
     if (performance.now() - asked.heard > partSilenceMs) restartPartWorker();
     onTick?.();
   }
+}
+
+/** Gives way to the messages waiting for this worker (the part worker's parts, ids and
+ *  progress): a loop of reads that are ready at once would otherwise take them in only once
+ *  it ends (seen: a part sent 0.6 s before this worker's part of the file ended waited for
+ *  it). A message to itself is queued behind them. */
+const turn = new MessageChannel();
+let turnTaken = null;
+turn.port1.onmessage = () => turnTaken?.();
+function letMessagesIn() {
+  return new Promise((resolve) => {
+    turnTaken = resolve;
+    turn.port2.postMessage(null);
+  });
 }
 
 /** Zip entries are inflated by a second worker (web/inflate.js), so that decompressing runs
@@ -400,7 +474,9 @@ async function validate(inputs, maxPerRule) {
     // was asked along with the file before: see AHEAD_FROM and nextPartEarly).
     let second = null;
     if (ahead?.index === f.index) {
-      second = ahead.second;
+      // (Undecided if the part of the file before never came: then it is checked here whole.)
+      ahead.second.asked.decide?.(null);
+      second = ahead.second.from === null ? null : ahead.second;
       ahead = null;
     } else if (!refused) {
       const next = planned[k + 1] && { index: planned[k + 1].index, entry: entries[planned[k + 1].index] };
@@ -413,6 +489,7 @@ async function validate(inputs, maxPerRule) {
       }
     }
     validator.beginFile(f.index);
+    second?.asked.open();
     if (refused) {
       // Reported as a finding; the other files are still checked.
       validator.failFile(refused);
@@ -424,7 +501,20 @@ async function validate(inputs, maxPerRule) {
     validator.sizeHint(second ? second.cut ?? second.from : entry.size);
     let reader;
     let fileBytes = 0;
+    const fileStarted = performance.now();
     let failure = null;
+    // The next file's cut, once the part worker's part of this one is done (see aheadCut).
+    const later = second?.ahead?.second.asked.decide ? second.ahead : null;
+    if (later) {
+      second.asked.onPart = ({ bytes, ms }) => {
+        const partRate = bytes / Math.max(1, ms);
+        // (Until it has checked a few MB, this worker's speed is taken to be the other's.)
+        const hereRate = fileBytes < 8 * CHUNK_BYTES ? partRate : fileBytes / Math.max(1, performance.now() - fileStarted);
+        const at = aheadCut(later, { left: Math.max(0, second.cut - fileBytes), hereRate, partRate, partBytes: bytes });
+        later.second.from = at;
+        later.second.asked.decide(at);
+      };
+    }
     try {
       reader = (await (opened.get(k) ?? entry.open())).getReader();
       opened.delete(k);
@@ -467,6 +557,7 @@ async function validate(inputs, maxPerRule) {
         fileBytes += piece.length;
         flush(validator);
         progress(partProgress?.bytes, partProgress?.rows);
+        if (partsAsked.size) await letMessagesIn();
         if (end >= 0) return true;
       }
       return false;
@@ -537,6 +628,7 @@ onmessage = async ({ data }) => {
       partSilenceMs = data.silenceMs;
       partWorker?.postMessage({ type: 'selftest-stall' });
     }
+    else if (data.type === 'selftest-ahead-share') aheadShareForTest = data.share;
     else if (data.type === 'sample') await validate(await sample(), 1000);
   } catch (e) {
     const message = e instanceof ZipError

@@ -134,13 +134,16 @@ test('large files and zip entries are checked by two workers at once, with the s
   lines.splice(lines.length - 100, 0, '');
   writeFileSync(file, `${lines.join('\n')}\n`);
   assert.ok(readFileSync(path.join(dir, 'users.csv')).length > 4 * 2 ** 20, 'users.csv is large enough to be split');
-  // demographics.csv (9 MB), after enrollments, is checked whole by the part worker after its
-  // part of enrollments, from the same fork point (see AHEAD_FROM in web/worker.js).
+  // demographics.csv (9 MB), after enrollments, is checked by the part worker after its part
+  // of enrollments, from the same fork point, from where the validation worker's speed leaves
+  // it (see AHEAD_FROM and aheadCut in web/worker.js); defects near both of its ends.
   const demographics = path.join(dir, 'demographics.csv');
   const people = readFileSync(demographics, 'utf8').split('\n');
-  const person = people[people.length - 3].split(',');
-  person[3] = '2011-02-30';
-  people[people.length - 3] = person.join(',');
+  for (const [at, date] of [[2, '2011-02-29'], [people.length - 3, '2011-02-30']]) {
+    const person = people[at].split(',');
+    person[3] = date;
+    people[at] = person.join(',');
+  }
   writeFileSync(demographics, people.join('\n'));
 
   // The same package as one zip export (deflate): its entries are split in two as well, the
@@ -150,8 +153,9 @@ test('large files and zip entries are checked by two workers at once, with the s
     writeFileSync(zip, makeZip(readdirSync(dir).sort().map((f) => ({ name: f, content: readFileSync(path.join(dir, f)) }))));
     return zip;
   };
-  const check = async (stallParts = false, input = filesOf(dir)) => {
+  const check = async (stallParts = false, input = filesOf(dir), aheadShare = null) => {
     const { context, page, log } = await open(browser, url);
+    if (aheadShare !== null) await page.evaluate((share) => window.rostercheckAheadShare(share), aheadShare);
     if (stallParts) {
       await page.evaluate(() => window.rostercheckStallParts(500));
       await page.waitForTimeout(500);
@@ -169,8 +173,21 @@ test('large files and zip entries are checked by two workers at once, with the s
   assert.deepEqual(merged.report, cliReport(dir));
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'no-such-class'), 'a finding from the first part');
   assert.ok(merged.report.diagnostics.some((d) => d.value === 'pupil'), 'a finding from the second part');
-  assert.ok(merged.report.diagnostics.some((d) => d.value === '2011-02-30'), 'a finding from the file checked ahead');
+  for (const date of ['2011-02-29', '2011-02-30']) {
+    assert.ok(merged.report.diagnostics.some((d) => d.value === date), `a finding from the file checked ahead: ${date}`);
+  }
   assert.ok(merged.parts >= 2, `files checked in two parts: ${merged.parts}`);
+  // Wherever the file checked ahead is cut, the report is the same: all of it checked by the
+  // part worker, half by each worker, all of it by the validation worker.
+  const shares = [];
+  for (const share of [0, 0.5, 1]) {
+    const cut = await check(false, filesOf(dir), share);
+    assert.deepEqual(cut.report, merged.report, `the validation worker taking ${share} of demographics.csv`);
+    shares.push(cut.parts);
+  }
+  // (Taking all of it, the validation worker checks it alone.)
+  assert.deepEqual(shares, [shares[0], shares[0], shares[0] - 1], `files checked in two parts, by share: ${shares}`);
+  assert.ok([shares[0], shares[0] - 1].includes(merged.parts));
   const zip = zipOf('two-parts.zip');
   const zipped = await check(false, [zip]);
   assert.deepEqual(zipped.report, cliReport(zip));
