@@ -114,6 +114,9 @@ struct FileState {
     batch_keys: Vec<u64>,
     /// The keys of the batch's sourcedIds as written, one per row (see `flush_rows`).
     batch_id_keys: Vec<u64>,
+    /// In users.csv, the folded keys of each row's username and email (None: not UTF-8), two
+    /// per row.
+    batch_folded_keys: Vec<Option<u64>>,
     /// The batch row being checked (None when rows are checked one by one).
     batch_row: Option<usize>,
     /// Per look-ahead reference of the row being checked: its key and where the lookup found
@@ -427,6 +430,7 @@ impl Session {
             sourced_id_valid: None,
             sourced_id_key: None,
             batch_id_keys: Vec::new(),
+            batch_folded_keys: Vec::new(),
             plan: None,
             header_seen: false,
             mode: None,
@@ -773,6 +777,11 @@ impl Session {
         let width = file.lookahead.len();
         file.batch_keys.clear();
         file.batch_id_keys.clear();
+        file.batch_folded_keys.clear();
+        let folded = match file.kind {
+            FileKind::Users => [file.columns.username, file.columns.email],
+            _ => [None, None],
+        };
         for record in batch.iter() {
             for &(pos, _) in &file.lookahead {
                 file.batch_keys.push(index::key_bytes(record.field(pos)));
@@ -780,14 +789,28 @@ impl Session {
             if let Some(pos) = file.columns.sourced_id {
                 file.batch_id_keys.push(index::key_bytes(record.field(pos)));
             }
+            if folded.iter().any(Option::is_some) {
+                for pos in folded {
+                    let text = pos.and_then(|p| std::str::from_utf8(record.field(p)).ok());
+                    file.batch_folded_keys.push(text.map(index::folded_key));
+                }
+            }
         }
-        // The rows' sourcedIds meet the id table's filter as they are added, one row at a
-        // time: their words are read here together, for the same reason.
+        // The rows' sourcedIds (and usernames and emails) meet their filters as they are
+        // added, one row at a time: their words are read here together, for the same reason.
         let table = self.index.table(file.kind);
-        let sum = file
+        let mut sum = file
             .batch_id_keys
             .iter()
             .fold(0u64, |sum, key| sum.wrapping_add(table.touch_filter(*key)));
+        for (i, key) in file.batch_folded_keys.iter().enumerate() {
+            let log = if i % 2 == 0 {
+                &self.usernames
+            } else {
+                &self.emails
+            };
+            sum = sum.wrapping_add(key.map_or(0, |k| log.touch_filter(k)));
+        }
         std::hint::black_box(sum);
         for (i, &(_, target)) in file.lookahead.iter().enumerate() {
             if self.done[target as usize] {
@@ -2159,12 +2182,22 @@ impl Session {
             let school = get(c.orgs).and_then(|o| o.split(',').next()).map(str::trim);
             self.overview.person(school, role);
         }
-        for (value, log) in [
+        for (i, (value, log)) in [
             (get(c.username), &mut self.usernames),
             (get(c.email), &mut self.emails),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if let Some(value) = value {
-                log.add(index::folded_key(value), line, 0, false, value, raw);
+                // (Hashed by the look-ahead from the field as written: folding trims it.)
+                let hashed = file
+                    .batch_row
+                    .and_then(|row| file.batch_folded_keys.get(row * 2 + i))
+                    .copied()
+                    .flatten();
+                let key = hashed.unwrap_or_else(|| index::folded_key(value));
+                log.add(key, line, 0, false, value, raw);
             }
         }
     }
