@@ -122,7 +122,7 @@ const AHEAD_CUT_AT = 0.45;
  *  are compared or merged, and the file ends: 130 ms for half a city's enrollments). */
 const TAKE_IN_MS_PER_MB = 1;
 /** The least of the next file either worker is given: less is not worth a part of its own. */
-const AHEAD_LEAST_BYTES = 2 << 20;
+const AHEAD_LEAST_BYTES = 512 << 10;
 
 /** Where the second part of a large file starts (after the first line break past CUT_AT),
  *  with the part worker checking it from there; null: the file is checked whole. For a zip
