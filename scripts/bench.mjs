@@ -10,7 +10,7 @@
 // header, 100,000,000 empty or one-field rows, one row repeated 20,000,000 times): time, peak
 // memory, findings.
 //
-// Options: --sizes small,10mb,district,city  --runs N (best of N; default 3, city 2)
+// Options: --sizes small,10mb,district,city  --runs N (best of N, each alternating with its baseline; default 3)
 //          --skip-browser  --skip-frictionless  --skip-hostile  --skip-zip
 //          --write-docs (replace the results in docs/benchmarks.md)
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -39,7 +39,7 @@ const PACKAGES = {
   'city-uuid': ['--preset', 'city', '--ids', 'uuid'],
 };
 const sizes = option('sizes', Object.keys(PACKAGES).join(',')).split(',');
-const runsFor = (name) => Number(option('runs', name.startsWith('city') ? 2 : 3));
+const runsFor = () => Number(option('runs', 3));
 const benchDir = path.join(root, 'target', 'bench');
 const cli = path.join(root, 'target', 'release', 'rostercheck');
 const nativeBench = path.join(root, 'target', 'release', 'rostercheck-bench');
@@ -71,6 +71,24 @@ function ensureZip(name) {
 
 /** Packages also measured zipped: the zip path reads (and inflates) beside the checks. */
 const ZIPPED = new Set(['district', 'city']);
+
+/** `runs` runs of a baseline and a measurement, one after the other in turn: each one's best,
+ *  as `best` combines a list of results. */
+async function alternating(runs, baseline, measured, best) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(await baseline());
+    b.push(await measured());
+  }
+  return [best(a), best(b)];
+}
+
+/** The best of native results: the fastest, with the largest peak memory seen. */
+const bestNative = (results) => ({
+  ...results.reduce((x, y) => (y.seconds < x.seconds ? y : x)),
+  peakBytes: Math.max(...results.map((r) => r.peakBytes)),
+});
 
 /** Best time of `runs` runs of one native measurement; peak memory is the largest seen. */
 function native(mode, dir, runs) {
@@ -135,8 +153,9 @@ async function main() {
     const runs = runsFor(name);
     console.log(`\n== ${name}: ${fmt.mb(pkg.bytes)} MB, best of ${runs}`);
     const r = { bytes: pkg.bytes };
-    r.split = native('split', pkg.dir, runs);
-    r.check = native('check', pkg.dir, runs);
+    // Each measurement and its baseline alternate, run by run, so that a machine that slows
+    // down for a while slows both.
+    [r.split, r.check] = await alternating(runs, () => native('split', pkg.dir, 1), () => native('check', pkg.dir, 1), bestNative);
     console.log(JSON.stringify({ split: r.split, check: r.check }));
     const zip = ZIPPED.has(name) && !flag('skip-zip') ? ensureZip(name) : null;
     if (zip) {
@@ -145,8 +164,10 @@ async function main() {
       console.log(JSON.stringify({ checkZip: r.checkZip }));
     }
     if (browser) {
-      r.papa = await browser.benchPapa({ packageDir: pkg.dir, runs });
-      r.page = await browser.benchRostercheck({ dist, packageDir: pkg.dir, runs });
+      [r.papa, r.page] = await alternating(runs,
+        () => browser.benchPapa({ packageDir: pkg.dir, runs: 1 }),
+        () => browser.benchRostercheck({ dist, packageDir: pkg.dir, runs: 1 }),
+        browser.combine);
       console.log(JSON.stringify({ papa: r.papa, page: r.page }));
       if (zip) {
         r.pageZip = await browser.benchRostercheck({ dist, files: [zip], runs });

@@ -345,7 +345,7 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
 }
 
 /** Fastest time, largest memory figures, over the runs (each run is kept in `runs`). */
-function combine(results) {
+export function combine(results) {
   const best = results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const max = (k) => (results.some((r) => r[k] !== null) ? Math.max(...results.map((r) => r[k] ?? 0)) : null);
   const out = { ...best };
