@@ -7,7 +7,7 @@
 // worker.js). Anything that goes wrong here sends 'failed', and the validation worker checks
 // that part itself.
 import { Validator } from './rostercheck_wasm.js';
-import { load, warmUp, eachChunk, CHUNK_BYTES } from './engine.js';
+import { load, warmUp, eachChunk, lineBreakAfter, CHUNK_BYTES } from './engine.js';
 import { openEntry } from './zip.js';
 
 /** The file's first bytes, read for its header. */
@@ -47,13 +47,6 @@ const cutOf = (id) => {
   }
   return cuts.get(id);
 };
-/** Where a check started at byte `from` of `file` begins (just after a line break within
- *  64 KiB of it, as the validation worker finds it), or null. */
-async function lineBreakAfter(file, from) {
-  const window = new Uint8Array(await file.slice(from, from + (64 << 10)).arrayBuffer());
-  const at = window.indexOf(10);
-  return at < 0 || from + at + 1 >= file.size ? null : from + at + 1;
-}
 
 onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;

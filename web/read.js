@@ -55,6 +55,16 @@ export function chunksOf(file) {
   };
 }
 
+/** Just after the first line break at or after byte `from` of `file` (within 64 KiB), if the
+ *  file goes on past it; null otherwise: where a part of a file starts, found the same way by
+ *  both checking workers. */
+export async function lineBreakAfter(file, from) {
+  const window = new Uint8Array(await file.slice(from, from + (64 << 10)).arrayBuffer());
+  const at = window.indexOf(10);
+  const cut = from + at + 1;
+  return at < 0 || cut >= file.size ? null : cut;
+}
+
 /** Passes every piece of `file` to `use`. */
 export async function eachChunk(file, use) {
   const reader = chunksOf(file).getReader();

@@ -3,7 +3,7 @@
 // and zip entries are checked in two halves at once: the second by the part worker
 // (web/part.js), which it starts. The page terminates it to cancel (its workers end with it).
 import { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
-import { load, warmUp, chunksOf, decodeBase64, sampleModule, CHUNK_BYTES } from './engine.js';
+import { load, warmUp, chunksOf, decodeBase64, sampleModule, lineBreakAfter, CHUNK_BYTES } from './engine.js';
 import { listEntries, openEntry, refusal, ZipError } from './zip.js';
 
 const PROGRESS_EVERY_MS = 100;
@@ -42,8 +42,6 @@ const FORK_BYTES_PER_CSV_BYTE = 10;
  *  skip it (measured on a zipped city: 5.9–6.4 s at 0.56, 6.4 s at 0.51 and 0.61, 6.9 s at
  *  0.46). */
 const ZIP_CUT_AT = 0.56;
-/** The file's bytes searched for the line break the part starts after. */
-const CUT_WINDOW = 64 << 10;
 
 /** The part worker (web/part.js): null until it has said it is running, and when it cannot
  *  run (then each file is checked whole here, as before). */
@@ -118,8 +116,9 @@ const AHEAD_AT_MOST = 0.8;
  *  less than half, so that it usually ends its part first and takes the start of the next
  *  file; how much of it is decided by the speeds both workers showed (`aheadCut`). */
 const AHEAD_CUT_AT = 0.45;
-/** Taking a part in costs this worker about this long per MB of the part (its ids arrive and
- *  are compared or merged, and the file ends: 130 ms for half a city's enrollments). */
+/** Taking a part in costs this worker about this long per MB of the part: its ids arrive and
+ *  are compared or merged, and the file ends (set from city runs: at 0.6, this worker ended
+ *  demographics 80–170 ms after the part worker). */
 const TAKE_IN_MS_PER_MB = 1;
 /** The least of the next file either worker is given: less is not worth a part of its own. */
 const AHEAD_LEAST_BYTES = 512 << 10;
@@ -222,14 +221,6 @@ function aheadAllowed(validator, index, entry, next) {
     && next.entry.size <= entry.size * AHEAD_AT_MOST && validator.forksAhead(next.index, index));
 }
 
-/** Just after the first line break at or after byte `from` of `file` (within CUT_WINDOW
- *  bytes), if the file goes on past it; null otherwise. */
-async function lineBreakAfter(file, from) {
-  const window = new Uint8Array(await file.slice(from, from + CUT_WINDOW).arrayBuffer());
-  const at = window.indexOf(10);
-  const cut = from + at + 1;
-  return at < 0 || cut >= file.size ? null : cut;
-}
 
 /** Sends the part worker the part of file `index` from the cut on, with its fork (null: the
  *  fork of the part asked just before, which it was told to `keep`); returns what is asked:

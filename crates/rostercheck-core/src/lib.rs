@@ -92,8 +92,9 @@ pub struct Split {
     pub as_bytes: bool,
     /// The file after another, when it does not depend on it ([`Session::forks_ahead`]), is
     /// checked from a fork made before that one, as the page's part worker does: from its
-    /// cut, that one read whole, when it is at least twice as large; otherwise whole after its
-    /// header, once the other's part is checked.
+    /// cut, that one read whole, when it is at least twice as large; otherwise after its
+    /// header, once the other's part is checked. (The page may start that part later in the
+    /// file, by the workers' speeds: then it is a second part like any other.)
     pub ahead: bool,
 }
 

@@ -778,10 +778,7 @@ impl Session {
         file.batch_keys.clear();
         file.batch_id_keys.clear();
         file.batch_folded_keys.clear();
-        let folded = match file.kind {
-            FileKind::Users => [file.columns.username, file.columns.email],
-            _ => [None, None],
-        };
+        let folded = folded_columns(file);
         for record in batch.iter() {
             for &(pos, _) in &file.lookahead {
                 file.batch_keys.push(index::key_bytes(record.field(pos)));
@@ -803,12 +800,8 @@ impl Session {
             .batch_id_keys
             .iter()
             .fold(0u64, |sum, key| sum.wrapping_add(table.touch_filter(*key)));
-        for (i, key) in file.batch_folded_keys.iter().enumerate() {
-            let log = if i % 2 == 0 {
-                &self.usernames
-            } else {
-                &self.emails
-            };
+        let logs = [&self.usernames, &self.emails];
+        for (key, log) in file.batch_folded_keys.iter().zip(logs.iter().cycle()) {
             sum = sum.wrapping_add(key.map_or(0, |k| log.touch_filter(k)));
         }
         std::hint::black_box(sum);
@@ -2182,14 +2175,9 @@ impl Session {
             let school = get(c.orgs).and_then(|o| o.split(',').next()).map(str::trim);
             self.overview.person(school, role);
         }
-        for (i, (value, log)) in [
-            (get(c.username), &mut self.usernames),
-            (get(c.email), &mut self.emails),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some(value) = value {
+        let logs = [&mut self.usernames, &mut self.emails];
+        for (i, (pos, log)) in folded_columns(file).into_iter().zip(logs).enumerate() {
+            if let Some(value) = get(pos) {
                 // (Hashed by the look-ahead from the field as written: folding trims it.)
                 let hashed = file
                     .batch_row
@@ -2437,6 +2425,15 @@ fn tables_tagged_by(kind: FileKind) -> &'static [FileKind] {
     match kind {
         FileKind::Roles => &[FileKind::Users],
         _ => &[],
+    }
+}
+
+/// The columns of users.csv compared ignoring case, in the order of their logs: usernames
+/// (`Session::usernames`), then emails.
+fn folded_columns(file: &FileState) -> [Option<usize>; 2] {
+    match file.kind {
+        FileKind::Users => [file.columns.username, file.columns.email],
+        _ => [None, None],
     }
 }
 
