@@ -429,3 +429,99 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     let parts = compare_in_parts(&pkg, &[65536], "roles that conflict with enrollments");
     assert!(parts.merged > 0, "{parts:?}");
 }
+
+/// Every way an enrollment row can be wrong, one row each (clean rows of enrollments.csv have
+/// a path of their own: `session/clean_row.rs`; each row here must leave it for the general
+/// one, and the rows around it must not).
+fn damage_enrollments(pkg: &mut Package) {
+    let text = |pkg: &Package, name: &str| {
+        String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
+    };
+    let ids_of = |name: &str, kind: &str| -> Vec<String> {
+        text(pkg, name)
+            .lines()
+            .filter(|l| l.split(',').any(|f| f == kind))
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect()
+    };
+    let district = ids_of("orgs.csv", "district")[0].clone();
+    let other_school = ids_of("orgs.csv", "school").last().unwrap().clone();
+    let administrator = text(pkg, "users.csv")
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    edit(pkg, "enrollments.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        let header: Vec<String> = lines[0].split(',').map(str::to_owned).collect();
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let set = |v: &str| v.to_owned();
+        let changes: Vec<(usize, String)> = vec![
+            (at("role"), set("teacher")),
+            (at("role"), set("student")),
+            (at("role"), set("Student")),
+            (at("role"), set("ext:observer")),
+            (at("role"), set("nonsense")),
+            (at("role"), set("")),
+            (at("primary"), set("TRUE")),
+            (at("primary"), set("yes")),
+            (at("primary"), set("true")),
+            (at("primary"), set("false")),
+            (at("status"), set("active")),
+            (at("status"), set("tobedeleted")),
+            (at("status"), set("")),
+            (at("status"), set("Active")),
+            (at("dateLastModified"), set("2026-01-01T00:00:00.000Z")),
+            (at("dateLastModified"), set("2026-13-01")),
+            (at("dateLastModified"), set("")),
+            (at("beginDate"), set("2027-09-01")),
+            (at("beginDate"), set("2027-09-02")),
+            (at("beginDate"), set("2026-02-30")),
+            (at("beginDate"), set("2026-08-15")),
+            (at("endDate"), set("2026-06-01")),
+            (at("endDate"), set("2027-06-15")),
+            (at("schoolSourcedId"), district.clone()),
+            (at("schoolSourcedId"), other_school.clone()),
+            (at("schoolSourcedId"), set("")),
+            (at("classSourcedId"), set("cls-missing")),
+            (at("classSourcedId"), set("")),
+            (at("userSourcedId"), set("usr missing")),
+            (at("userSourcedId"), administrator.clone()),
+            (at("userSourcedId"), set("st\u{fc}-0000001")),
+            (at("sourcedId"), set("enr 5")),
+            (at("sourcedId"), set("")),
+            (at("sourcedId"), set("enr-00000003")),
+            (at("classSourcedId"), set(" cls-000001")),
+            (at("userSourcedId"), set("stu-0000001\t")),
+            (at("role"), set("student ")),
+        ];
+        for (k, (col, value)) in changes.into_iter().enumerate() {
+            let row = 5 + k * 7;
+            let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+            fields[col] = value;
+            // Every other beginDate gets an end date too: 2027-09-02 makes a reversed pair,
+            // 2026-08-15 a valid one.
+            if header[col] == "beginDate" && k % 2 == 0 {
+                fields[at("endDate")] = "2027-06-15".to_owned();
+            }
+            lines[row] = fields.join(",");
+        }
+        lines.join("\n") + "\n"
+    });
+}
+
+#[test]
+fn every_kind_of_enrollment_defect_gives_the_same_report() {
+    for version in [Version::V1_1, Version::V1_2] {
+        for mode in [Mode::Bulk, Mode::Delta] {
+            let mut pkg = generated(version, mode, 300, 5);
+            damage_enrollments(&mut pkg);
+            let what = format!("{version:?} {mode:?}");
+            compare(&pkg, &[7, 4096, 0], &what);
+            compare_in_parts(&pkg, &[4096], &what);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The clean rows of enrollments.csv, checked without the general row machinery.
+//!
+//! A city's enrollments.csv holds seven rows in ten of the whole package, and nearly all of
+//! them are clean: ids that exist, a known role, empty optional columns. `Session::check_row`
+//! checks any row of any file: it turns every field into text, trims it, looks up what kind of
+//! column it is, gathers findings and runs the record rules column by column. Here a row of a
+//! file whose columns all have a simple shape is first asked "is anything wrong?", without a
+//! side effect; only when nothing is does it record what a clean row records (its id, the
+//! class's teacher, the user's enrollment). At any doubt the row goes to `check_row`
+//! untouched, which finds and words whatever is wrong, so the findings cannot differ:
+//! `tests/optimised.rs` compares both on damaged packages (the unoptimised session never
+//! takes this path).
+
+use super::{FileState, Hit, Mode, Session};
+use crate::csv::Record;
+use crate::index::{flag, tag};
+use crate::rules::Rule;
+use crate::spec::{ColumnSpec, FileKind, Required, ValueType};
+use crate::values;
+
+/// How a clean row's cell is checked.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// The row's sourcedId: a valid identifier (its key was hashed by the look-ahead).
+    SourcedId,
+    /// A single-valued reference to a file already read: found there, and of the right kind.
+    Reference { slot: usize, target: FileKind },
+    /// Any other single value: its value checks find nothing.
+    Value,
+}
+
+struct Cell {
+    pos: usize,
+    column: &'static ColumnSpec,
+    shape: Shape,
+    /// The last value of this column that passed its value checks: a status, a role or a date
+    /// repeats from row to row, and is not checked again.
+    clean: Vec<u8>,
+}
+
+/// At most this many columns and references (a file with more is left to `check_row`).
+const MAX_CELLS: usize = 32;
+const MAX_SLOTS: usize = 8;
+
+/// The cells of a file whose rows may take the clean path, decided from its header, and the
+/// cells the record rules read (indexes into `cells`).
+pub(super) struct CleanRows {
+    cells: Vec<Cell>,
+    sourced_id: usize,
+    status: Option<usize>,
+    modified: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    role: Option<usize>,
+    /// The look-ahead slots of the references the record rules use.
+    school: Option<usize>,
+    class: Option<usize>,
+    user: Option<usize>,
+}
+
+impl CleanRows {
+    /// For enrollments.csv, when every column the header maps has one of the shapes above (a
+    /// list, a grade or a reference within the file itself leaves every row to `check_row`).
+    pub(super) fn plan(file: &FileState) -> Option<CleanRows> {
+        let plan = file.plan.as_ref()?;
+        if file.kind != FileKind::Enrollments
+            || !plan.check_rows
+            || plan.columns.len() > MAX_CELLS
+            || file.lookahead.len() > MAX_SLOTS
+        {
+            return None;
+        }
+        let mut cells = Vec::new();
+        for (pos, col) in plan.columns.iter().enumerate() {
+            let Some(col) = *col else { continue };
+            let column = plan.spec.columns.get(col)?;
+            let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
+            let shape = match (column.ty, column.reference, slot) {
+                (ValueType::Guid, None, _) if file.columns.sourced_id == Some(pos) => {
+                    Shape::SourcedId
+                }
+                (ValueType::GuidRef, Some(target), Some(slot)) => Shape::Reference { slot, target },
+                (ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList, _, _) => {
+                    return None
+                }
+                (_, None, _) if !column.grades => Shape::Value,
+                _ => return None,
+            };
+            cells.push(Cell {
+                pos,
+                column,
+                shape,
+                clean: Vec::new(),
+            });
+        }
+        let c = &file.columns;
+        let cell = |pos: Option<usize>| cells.iter().position(|cell| Some(cell.pos) == pos);
+        let slot = |pos: Option<usize>| file.lookahead.iter().position(|(p, _)| Some(*p) == pos);
+        Some(CleanRows {
+            sourced_id: cell(c.sourced_id)?,
+            status: cell(c.status),
+            modified: cell(c.date_last_modified),
+            start: cell(c.start),
+            end: cell(c.end),
+            role: cell(c.role),
+            school: slot(c.school),
+            class: slot(c.class),
+            user: slot(c.user),
+            cells,
+        })
+    }
+}
+
+impl Session {
+    /// Checks `record` (a plain line with the header's field count) as a clean row, and
+    /// records it: true. False when anything about it may need a finding: then nothing was
+    /// recorded, and `check_row` checks it.
+    pub(super) fn clean_row(
+        &mut self,
+        file: &mut FileState,
+        record: &Record<'_>,
+        line: u64,
+    ) -> bool {
+        let Some(mut clean) = file.clean_rows.take() else {
+            return false;
+        };
+        let recorded = self.clean_row_with(file, &mut clean, record, line);
+        file.clean_rows = Some(clean);
+        recorded
+    }
+
+    fn clean_row_with(
+        &mut self,
+        file: &mut FileState,
+        clean: &mut CleanRows,
+        record: &Record<'_>,
+        line: u64,
+    ) -> bool {
+        let (Some(row), Some(mode), Some(plan)) = (file.batch_row, file.mode, file.plan.as_ref())
+        else {
+            return false;
+        };
+        // ASCII only: then every field is text, and only an ASCII space can need trimming.
+        // (The line is made text once: commas never fall inside a character.)
+        let Some(whole) = std::str::from_utf8(record.all_bytes())
+            .ok()
+            .filter(|w| w.is_ascii())
+        else {
+            return false;
+        };
+        let version = plan.layout_version;
+        let width = file.lookahead.len();
+        let mut texts = [""; MAX_CELLS];
+        let mut hits = [None; MAX_SLOTS];
+        let nothing_wanted = |_: &'static Rule| false;
+        let mut start = 0;
+        let mut next_pos = 0;
+        for (i, cell) in clean.cells.iter_mut().enumerate() {
+            // (Cells are in header order: the start of this one's field is found from the end
+            // of the field before it.)
+            if cell.pos != next_pos {
+                start = record.field_end(cell.pos - 1) + record.separator_width();
+            }
+            let end = record.field_end(cell.pos);
+            let text = whole.get(start..end).unwrap_or_default();
+            start = end + record.separator_width();
+            next_pos = cell.pos + 1;
+            let (Some(first), Some(last)) = (text.bytes().next(), text.bytes().last()) else {
+                if cell.column.required == Required::Yes {
+                    return false;
+                }
+                continue;
+            };
+            if first.is_ascii_whitespace() || last.is_ascii_whitespace() {
+                return false;
+            }
+            if let Some(t) = texts.get_mut(i) {
+                *t = text;
+            }
+            match cell.shape {
+                Shape::SourcedId => {
+                    if !values::is_guid(text) {
+                        return false;
+                    }
+                }
+                Shape::Reference { slot, target } => {
+                    let readable = self.done[target as usize]
+                        && !self.unreadable[target as usize]
+                        && !self.empty[target as usize];
+                    let Some(&key) = file.batch_keys.get(row * width + slot) else {
+                        return false;
+                    };
+                    let table = self.index.table(target);
+                    let Some(position) = table.position(key).filter(|_| readable) else {
+                        return false;
+                    };
+                    let Some(entry) = table.at(position) else {
+                        return false;
+                    };
+                    if self
+                        .constraint_problem(target, entry, cell.column.constraint, false)
+                        .is_some()
+                    {
+                        return false;
+                    }
+                    if let Some(h) = hits.get_mut(slot) {
+                        *h = Some(Hit {
+                            key,
+                            position: Some(position),
+                        });
+                    }
+                }
+                Shape::Value if cell.clean.as_slice() == text.as_bytes() => {}
+                Shape::Value => {
+                    values::check(
+                        cell.column,
+                        text,
+                        version,
+                        &nothing_wanted,
+                        &mut file.findings,
+                    );
+                    if !file.findings.is_empty() {
+                        file.findings.clear();
+                        return false;
+                    }
+                    cell.clean.clear();
+                    cell.clean.extend_from_slice(text.as_bytes());
+                }
+            }
+        }
+        // The record rules of an enrollment (`Session::record_rules`), asked the same way.
+        let text = |cell: Option<usize>| texts.get(cell?).copied().filter(|t| !t.is_empty());
+        let hit = |slot: Option<usize>| hits.get(slot?).copied().flatten();
+        let status = text(clean.status);
+        let modified = text(clean.modified);
+        let mode_mismatch = match mode {
+            Mode::Bulk => status.is_some() || modified.is_some(),
+            Mode::Delta => {
+                (status.is_none() && clean.status.is_some())
+                    || (modified.is_none() && clean.modified.is_some())
+            }
+        };
+        if mode_mismatch {
+            return false;
+        }
+        if let (Some(start), Some(end)) = (text(clean.start), text(clean.end)) {
+            if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
+                if a > b {
+                    return false;
+                }
+            }
+        }
+        let (Some(id), Some(&key)) = (text(Some(clean.sourced_id)), file.batch_id_keys.get(row))
+        else {
+            return false;
+        };
+        let role = text(clean.role);
+        let teacher = role == Some("teacher");
+        let student = role == Some("student");
+        let active = status != Some("tobedeleted");
+        // (Every reference present was found above; an empty one has no hit.)
+        let (school, class, user) = (hit(clean.school), hit(clean.class), hit(clean.user));
+        let entry = |target: FileKind, hit: Option<Hit>| {
+            hit.and_then(|h| self.index.table(target).at(h.position?))
+        };
+        let school_is_school =
+            entry(FileKind::Orgs, school).is_some_and(|e| e.tag == tag::ORG_SCHOOL);
+        if let (Some(school), Some(class_school), true) = (
+            school,
+            class
+                .and_then(|h| h.position)
+                .and_then(|p| self.index.class_school(p)),
+            school_is_school,
+        ) {
+            if school.key != class_school {
+                return false;
+            }
+        }
+        if let Some(bits) = entry(FileKind::Users, user).map(|e| e.tag) {
+            let conflict = bits != 0
+                && ((student && bits & tag::ROLE_STUDENT == 0)
+                    || (teacher
+                        && bits & tag::ROLE_TEACHER == 0
+                        && bits & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0));
+            if conflict {
+                return false;
+            }
+        }
+        // Clean: what `record_rules` records for it.
+        self.index
+            .table_mut(FileKind::Enrollments)
+            .add(key, line, 0, false, id, record.raw);
+        self.overview.enrollment();
+        if let Some(e) = class
+            .and_then(|h| h.position)
+            .and_then(|p| self.index.table_mut(FileKind::Classes).at_mut(p))
+        {
+            if teacher && active {
+                e.flags |= flag::HAS_TEACHER;
+            }
+        }
+        if let Some(e) = user
+            .and_then(|h| h.position)
+            .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
+        {
+            if active {
+                e.flags |= flag::HAS_ENROLLMENT;
+            }
+        }
+        true
+    }
+}
