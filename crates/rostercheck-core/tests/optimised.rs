@@ -430,10 +430,34 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     assert!(parts.merged > 0, "{parts:?}");
 }
 
-/// Every way an enrollment row can be wrong, one row each (clean rows of enrollments.csv have
-/// a path of their own: `session/clean_row.rs`; each row here must leave it for the general
-/// one, and the rows around it must not).
-fn damage_enrollments(pkg: &mut Package) {
+/// Sets, on rows 5, 12, 19… of the file `name`, each column to its value in turn (1.1 has
+/// no roles.csv: nothing is changed then). A `beginDate` on an even turn gets an end date too.
+fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
+    if !pkg.iter().any(|(n, _)| n == name) {
+        return;
+    }
+    edit(pkg, name, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        let header: Vec<String> = lines[0].split(',').map(str::to_owned).collect();
+        let at = |column: &str| header.iter().position(|h| h == column).unwrap();
+        for (k, (column, value)) in changes.iter().enumerate() {
+            let row = 5 + k * 7;
+            let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+            fields[at(column)] = value.clone();
+            // 2027-09-02 then makes a reversed pair, 2026-08-15 a valid one.
+            if *column == "beginDate" && k % 2 == 0 {
+                fields[at("endDate")] = "2027-06-15".to_owned();
+            }
+            lines[row] = fields.join(",");
+        }
+        lines.join("\n") + "\n"
+    });
+}
+
+/// Every way a row of enrollments.csv, roles.csv or demographics.csv can be wrong, one row
+/// each (their clean rows have a path of their own, `session/clean_row.rs`: each row here
+/// must leave it for the general one, and the rows around it must not).
+fn damage_clean_path_files(pkg: &mut Package) {
     let text = |pkg: &Package, name: &str| {
         String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
     };
@@ -446,79 +470,110 @@ fn damage_enrollments(pkg: &mut Package) {
     };
     let district = ids_of("orgs.csv", "district")[0].clone();
     let other_school = ids_of("orgs.csv", "school").last().unwrap().clone();
-    let administrator = text(pkg, "users.csv")
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
-    edit(pkg, "enrollments.csv", |t| {
-        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
-        let header: Vec<String> = lines[0].split(',').map(str::to_owned).collect();
-        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let set = |v: &str| v.to_owned();
-        let changes: Vec<(usize, String)> = vec![
-            (at("role"), set("teacher")),
-            (at("role"), set("student")),
-            (at("role"), set("Student")),
-            (at("role"), set("ext:observer")),
-            (at("role"), set("nonsense")),
-            (at("role"), set("")),
-            (at("primary"), set("TRUE")),
-            (at("primary"), set("yes")),
-            (at("primary"), set("true")),
-            (at("primary"), set("false")),
-            (at("status"), set("active")),
-            (at("status"), set("tobedeleted")),
-            (at("status"), set("")),
-            (at("status"), set("Active")),
-            (at("dateLastModified"), set("2026-01-01T00:00:00.000Z")),
-            (at("dateLastModified"), set("2026-13-01")),
-            (at("dateLastModified"), set("")),
-            (at("beginDate"), set("2027-09-01")),
-            (at("beginDate"), set("2027-09-02")),
-            (at("beginDate"), set("2026-02-30")),
-            (at("beginDate"), set("2026-08-15")),
-            (at("endDate"), set("2026-06-01")),
-            (at("endDate"), set("2027-06-15")),
-            (at("schoolSourcedId"), district.clone()),
-            (at("schoolSourcedId"), other_school.clone()),
-            (at("schoolSourcedId"), set("")),
-            (at("classSourcedId"), set("cls-missing")),
-            (at("classSourcedId"), set("")),
-            (at("userSourcedId"), set("usr missing")),
-            (at("userSourcedId"), administrator.clone()),
-            (at("userSourcedId"), set("st\u{fc}-0000001")),
-            (at("sourcedId"), set("enr 5")),
-            (at("sourcedId"), set("")),
-            (at("sourcedId"), set("enr-00000003")),
-            (at("classSourcedId"), set(" cls-000001")),
-            (at("userSourcedId"), set("stu-0000001\t")),
-            (at("role"), set("student ")),
-        ];
-        for (k, (col, value)) in changes.into_iter().enumerate() {
-            let row = 5 + k * 7;
-            let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
-            fields[col] = value;
-            // Every other beginDate gets an end date too: 2027-09-02 makes a reversed pair,
-            // 2026-08-15 a valid one.
-            if header[col] == "beginDate" && k % 2 == 0 {
-                fields[at("endDate")] = "2027-06-15".to_owned();
-            }
-            lines[row] = fields.join(",");
-        }
-        lines.join("\n") + "\n"
-    });
+    let first_user = |pkg: &Package| {
+        let users = text(pkg, "users.csv");
+        users
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let administrator = first_user(pkg);
+    let s = |v: &str| v.to_owned();
+    let common = [
+        ("status", s("active")),
+        ("status", s("tobedeleted")),
+        ("status", s("")),
+        ("status", s("Active")),
+        ("dateLastModified", s("2026-01-01T00:00:00.000Z")),
+        ("dateLastModified", s("2026-13-01")),
+        ("dateLastModified", s("")),
+        ("sourcedId", s("x 5")),
+        ("sourcedId", s("")),
+        ("sourcedId", s("stu-0000003")),
+        ("sourcedId", s("enr-00000003")),
+    ];
+    let mut enrollments = vec![
+        ("role", s("teacher")),
+        ("role", s("student")),
+        ("role", s("Student")),
+        ("role", s("ext:observer")),
+        ("role", s("nonsense")),
+        ("role", s("")),
+        ("primary", s("TRUE")),
+        ("primary", s("yes")),
+        ("primary", s("true")),
+        ("primary", s("false")),
+        ("beginDate", s("2027-09-01")),
+        ("beginDate", s("2027-09-02")),
+        ("beginDate", s("2026-02-30")),
+        ("beginDate", s("2026-08-15")),
+        ("endDate", s("2026-06-01")),
+        ("endDate", s("2027-06-15")),
+        ("schoolSourcedId", district.clone()),
+        ("schoolSourcedId", other_school.clone()),
+        ("schoolSourcedId", s("")),
+        ("classSourcedId", s("cls-missing")),
+        ("classSourcedId", s("")),
+        ("userSourcedId", s("usr missing")),
+        ("userSourcedId", administrator.clone()),
+        ("userSourcedId", s("st\u{fc}-0000001")),
+        ("classSourcedId", s(" cls-000001")),
+        ("userSourcedId", s("stu-0000001\t")),
+        ("role", s("student ")),
+    ];
+    enrollments.extend(common.iter().cloned());
+    damage_rows(pkg, "enrollments.csv", &enrollments);
+    let mut roles = vec![
+        ("roleType", s("secondary")),
+        ("roleType", s("primary")),
+        ("roleType", s("Primary")),
+        ("role", s("student")),
+        ("role", s("teacher")),
+        ("role", s("guardian")),
+        ("role", s("nonsense")),
+        ("userSourcedId", s("usr-missing")),
+        ("userSourcedId", administrator.clone()),
+        ("orgSourcedId", district.clone()),
+        ("orgSourcedId", s("org-missing")),
+        ("orgSourcedId", s("")),
+        ("userProfileSourcedId", s("prf-0001")),
+        ("beginDate", s("2027-09-01")),
+        ("beginDate", s("2027-09-02")),
+        ("endDate", s("2026-06-01")),
+        ("role", s(" teacher")),
+    ];
+    roles.extend(common.iter().cloned());
+    damage_rows(pkg, "roles.csv", &roles);
+    let mut demographics = vec![
+        ("sourcedId", s("stu-9999999")),
+        ("sourcedId", administrator.clone()),
+        ("birthDate", s("2021-02-30")),
+        ("birthDate", s("")),
+        ("sex", s("Female")),
+        ("sex", s("other")),
+        ("white", s("TRUE")),
+        ("white", s("1")),
+        ("asian", s("true")),
+        ("cityOfBirth", s(" Newark")),
+        ("cityOfBirth", s("S\u{e3}o Paulo")),
+        ("cityOfBirth", s("New York")),
+        ("countryOfBirthCode", s("USA ")),
+        ("stateOfBirthAbbreviation", s("1E5")),
+    ];
+    demographics.extend(common.iter().cloned());
+    damage_rows(pkg, "demographics.csv", &demographics);
 }
 
 #[test]
-fn every_kind_of_enrollment_defect_gives_the_same_report() {
+fn every_kind_of_defect_in_the_files_with_a_clean_path_gives_the_same_report() {
     for version in [Version::V1_1, Version::V1_2] {
         for mode in [Mode::Bulk, Mode::Delta] {
             let mut pkg = generated(version, mode, 300, 5);
-            damage_enrollments(&mut pkg);
+            damage_clean_path_files(&mut pkg);
             let what = format!("{version:?} {mode:?}");
             compare(&pkg, &[7, 4096, 0], &what);
             compare_in_parts(&pkg, &[4096], &what);

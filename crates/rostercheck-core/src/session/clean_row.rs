@@ -1,17 +1,20 @@
-//! The clean rows of enrollments.csv, checked without the general row machinery.
+//! The clean rows of enrollments.csv, roles.csv and demographics.csv, checked without the
+//! general row machinery.
 //!
-//! A city's enrollments.csv holds seven rows in ten of the whole package, and nearly all of
-//! them are clean: ids that exist, a known role, empty optional columns. `Session::check_row`
+//! A city's enrollments.csv holds seven rows in ten of the whole package, roles and
+//! demographics one each, and nearly all of them are clean: ids that exist, known codes,
+//! empty optional columns. `Session::check_row`
 //! checks any row of any file: it turns every field into text, trims it, looks up what kind of
 //! column it is, gathers findings and runs the record rules column by column. Here a row of a
 //! file whose columns all have a simple shape is first asked "is anything wrong?", without a
-//! side effect; only when nothing is does it record what a clean row records (its id, the
-//! class's teacher, the user's enrollment). At any doubt the row goes to `check_row`
+//! side effect; only when nothing is does it record what a clean row records (its id; for an
+//! enrollment the class's teacher and the user's enrollment; for a role the user's role and
+//! the overview's count). At any doubt the row goes to `check_row`
 //! untouched, which finds and words whatever is wrong, so the findings cannot differ:
 //! `tests/optimised.rs` compares both on damaged packages (the unoptimised session never
 //! takes this path).
 
-use super::{FileState, Hit, Mode, Session};
+use super::{role_bits, FileState, Hit, Mode, Session};
 use crate::csv::Record;
 use crate::index::{flag, tag};
 use crate::rules::Rule;
@@ -23,7 +26,9 @@ use crate::values;
 enum Shape {
     /// The row's sourcedId: a valid identifier (its key was hashed by the look-ahead).
     SourcedId,
-    /// A single-valued reference to a file already read: found there, and of the right kind.
+    /// A single-valued reference to a file already read: found there (so a valid id: only
+    /// those are kept), and of the right kind. demographics.csv's sourcedId is one (its
+    /// user's).
     Reference { slot: usize, target: FileKind },
     /// Any other single value: its value checks find nothing.
     Value,
@@ -52,6 +57,8 @@ pub(super) struct CleanRows {
     start: Option<usize>,
     end: Option<usize>,
     role: Option<usize>,
+    role_type: Option<usize>,
+    org: Option<usize>,
     /// The look-ahead slots of the references the record rules use.
     school: Option<usize>,
     class: Option<usize>,
@@ -59,11 +66,16 @@ pub(super) struct CleanRows {
 }
 
 impl CleanRows {
-    /// For enrollments.csv, when every column the header maps has one of the shapes above (a
-    /// list, a grade or a reference within the file itself leaves every row to `check_row`).
+    /// For the files whose record rules `clean_row` knows (enrollments, roles, demographics),
+    /// when every column the header maps has one of the shapes above (a list, a grade or a
+    /// reference within the file itself leaves every row to `check_row`).
     pub(super) fn plan(file: &FileState) -> Option<CleanRows> {
         let plan = file.plan.as_ref()?;
-        if file.kind != FileKind::Enrollments
+        let known = matches!(
+            file.kind,
+            FileKind::Enrollments | FileKind::Roles | FileKind::Demographics
+        );
+        if !known
             || !plan.check_rows
             || plan.columns.len() > MAX_CELLS
             || file.lookahead.len() > MAX_SLOTS
@@ -76,10 +88,12 @@ impl CleanRows {
             let column = plan.spec.columns.get(col)?;
             let slot = file.lookahead.iter().position(|(p, _)| *p == pos);
             let shape = match (column.ty, column.reference, slot) {
+                (ValueType::Guid | ValueType::GuidRef, Some(target), Some(slot)) => {
+                    Shape::Reference { slot, target }
+                }
                 (ValueType::Guid, None, _) if file.columns.sourced_id == Some(pos) => {
                     Shape::SourcedId
                 }
-                (ValueType::GuidRef, Some(target), Some(slot)) => Shape::Reference { slot, target },
                 (ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList, _, _) => {
                     return None
                 }
@@ -103,6 +117,8 @@ impl CleanRows {
             start: cell(c.start),
             end: cell(c.end),
             role: cell(c.role),
+            role_type: cell(c.role_type),
+            org: cell(c.org),
             school: slot(c.school),
             class: slot(c.class),
             user: slot(c.user),
@@ -255,11 +271,62 @@ impl Session {
             return false;
         };
         let role = text(clean.role);
-        let teacher = role == Some("teacher");
-        let student = role == Some("student");
-        let active = status != Some("tobedeleted");
         // (Every reference present was found above; an empty one has no hit.)
         let (school, class, user) = (hit(clean.school), hit(clean.class), hit(clean.user));
+        if file.kind == FileKind::Enrollments && !self.clean_enrollment(role, school, class, user) {
+            return false;
+        }
+        // Clean: what `record_rules` records for it.
+        self.index
+            .table_mut(file.kind)
+            .add(key, line, 0, false, id, record.raw);
+        match file.kind {
+            FileKind::Enrollments => {
+                self.overview.enrollment();
+                let active = status != Some("tobedeleted");
+                let teacher = role == Some("teacher");
+                if let Some(e) = class
+                    .and_then(|h| h.position)
+                    .and_then(|p| self.index.table_mut(FileKind::Classes).at_mut(p))
+                {
+                    if teacher && active {
+                        e.flags |= flag::HAS_TEACHER;
+                    }
+                }
+                if let Some(e) = user
+                    .and_then(|h| h.position)
+                    .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
+                {
+                    if active {
+                        e.flags |= flag::HAS_ENROLLMENT;
+                    }
+                }
+            }
+            FileKind::Roles => {
+                if text(clean.role_type) == Some("primary") {
+                    self.overview.person(text(clean.org), role);
+                }
+                if let Some(e) = user
+                    .and_then(|h| h.position)
+                    .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
+                {
+                    e.tag |= role_bits(role);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// Whether an enrollment's record rules find nothing: the enrollment's school is the
+    /// class's, and its role agrees with the user's (`Session::enrollment_rules`).
+    fn clean_enrollment(
+        &self,
+        role: Option<&str>,
+        school: Option<Hit>,
+        class: Option<Hit>,
+        user: Option<Hit>,
+    ) -> bool {
         let entry = |target: FileKind, hit: Option<Hit>| {
             hit.and_then(|h| self.index.table(target).at(h.position?))
         };
@@ -276,37 +343,14 @@ impl Session {
                 return false;
             }
         }
-        if let Some(bits) = entry(FileKind::Users, user).map(|e| e.tag) {
-            let conflict = bits != 0
-                && ((student && bits & tag::ROLE_STUDENT == 0)
+        let (teacher, student) = (role == Some("teacher"), role == Some("student"));
+        let conflict = entry(FileKind::Users, user).is_some_and(|e| {
+            e.tag != 0
+                && ((student && e.tag & tag::ROLE_STUDENT == 0)
                     || (teacher
-                        && bits & tag::ROLE_TEACHER == 0
-                        && bits & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0));
-            if conflict {
-                return false;
-            }
-        }
-        // Clean: what `record_rules` records for it.
-        self.index
-            .table_mut(FileKind::Enrollments)
-            .add(key, line, 0, false, id, record.raw);
-        self.overview.enrollment();
-        if let Some(e) = class
-            .and_then(|h| h.position)
-            .and_then(|p| self.index.table_mut(FileKind::Classes).at_mut(p))
-        {
-            if teacher && active {
-                e.flags |= flag::HAS_TEACHER;
-            }
-        }
-        if let Some(e) = user
-            .and_then(|h| h.position)
-            .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
-        {
-            if active {
-                e.flags |= flag::HAS_ENROLLMENT;
-            }
-        }
-        true
+                        && e.tag & tag::ROLE_TEACHER == 0
+                        && e.tag & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0))
+        });
+        !conflict
     }
 }
