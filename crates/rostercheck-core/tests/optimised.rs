@@ -430,8 +430,9 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     assert!(parts.merged > 0, "{parts:?}");
 }
 
-/// Sets, on rows 5, 12, 19… of the file `name`, each column to its value in turn (1.1 has
-/// no roles.csv: nothing is changed then). A `beginDate` on an even turn gets an end date too.
+/// Sets, on rows 5, 12, 19… of the file `name`, each column to its value in turn (a column
+/// or a file the version does not have is skipped). A `beginDate` on an even turn gets an end
+/// date too.
 fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     if !pkg.iter().any(|(n, _)| n == name) {
         return;
@@ -439,14 +440,15 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     edit(pkg, name, |t| {
         let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
         let header: Vec<String> = lines[0].split(',').map(str::to_owned).collect();
-        let at = |column: &str| header.iter().position(|h| h == column).unwrap();
+        let at = |column: &str| header.iter().position(|h| h == column);
         for (k, (column, value)) in changes.iter().enumerate() {
+            let Some(col) = at(column) else { continue };
             let row = 5 + k * 7;
             let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
-            fields[at(column)] = value.clone();
+            fields[col] = value.clone();
             // 2027-09-02 then makes a reversed pair, 2026-08-15 a valid one.
             if *column == "beginDate" && k % 2 == 0 {
-                fields[at("endDate")] = "2027-06-15".to_owned();
+                fields[at("endDate").unwrap()] = "2027-06-15".to_owned();
             }
             lines[row] = fields.join(",");
         }
@@ -454,9 +456,9 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     });
 }
 
-/// Every way a row of enrollments.csv, roles.csv or demographics.csv can be wrong, one row
-/// each (their clean rows have a path of their own, `session/clean_row.rs`: each row here
-/// must leave it for the general one, and the rows around it must not).
+/// Every way a row of enrollments.csv, roles.csv, demographics.csv or users.csv can be wrong,
+/// one row each (their clean rows have a path of their own, `session/clean_row.rs`: each row
+/// here must leave it for the general one, and the rows around it must not).
 fn damage_clean_path_files(pkg: &mut Package) {
     let text = |pkg: &Package, name: &str| {
         String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
@@ -566,6 +568,44 @@ fn damage_clean_path_files(pkg: &mut Package) {
     ];
     demographics.extend(common.iter().cloned());
     damage_rows(pkg, "demographics.csv", &demographics);
+    let users = text(pkg, "users.csv");
+    let header: Vec<&str> = users.lines().next().unwrap().split(',').collect();
+    let second: Vec<&str> = users.lines().nth(2).unwrap().split(',').collect();
+    let of_second =
+        |column: &str| second[header.iter().position(|h| *h == column).unwrap()].to_owned();
+    let mut users = vec![
+        ("givenName", s("Zo\u{eb}\u{a0}")),
+        ("givenName", s("\u{a0}Zo\u{eb}")),
+        ("givenName", s("Zo\u{eb}")),
+        ("familyName", s(" Brown")),
+        ("username", of_second("username")),
+        ("username", s("")),
+        ("email", of_second("email").to_uppercase()),
+        ("email", s("")),
+        ("enabledUser", s("TRUE")),
+        ("enabledUser", s("")),
+        ("identifier", s("1E+05")),
+        ("grades", s("9")),
+        ("grades", s("KG,01")),
+        ("grades", s("13")),
+        ("grades", s("09")),
+        ("grades", s("")),
+        ("agentSourcedIds", s("stu-0000001")),
+        ("agentSourcedIds", s("usr-missing")),
+        ("userIds", s("{SIS:123}")),
+        ("userIds", s("SIS:123")),
+        ("primaryOrgSourcedId", district.clone()),
+        ("primaryOrgSourcedId", s("org-missing")),
+        ("role", s("student")),
+        ("role", s("teacher")),
+        ("role", s("aide")),
+        ("role", s("Student")),
+        ("orgSourcedIds", district.clone()),
+        ("orgSourcedIds", s("")),
+        ("orgSourcedIds", format!("{other_school},{district}")),
+    ];
+    users.extend(common.iter().cloned());
+    damage_rows(pkg, "users.csv", &users);
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //! `tests/optimised.rs` compares both on damaged packages (the unoptimised session never
 //! takes this path).
 
-use super::{role_bits, FileState, Hit, Mode, Session};
+use super::{folded_columns, role_bits, FileState, Hit, Mode, Session};
 use crate::csv::Record;
 use crate::index::{flag, tag};
 use crate::rules::Rule;
@@ -30,16 +30,19 @@ enum Shape {
     /// those are kept), and of the right kind. demographics.csv's sourcedId is one (its
     /// user's).
     Reference { slot: usize, target: FileKind },
-    /// Any other single value: its value checks find nothing.
+    /// Any other value: its value checks find nothing (a grade list included).
     Value,
+    /// A list of references or codes (users.csv's agents, userIds): clean only when empty.
+    Empty,
 }
 
 struct Cell {
     pos: usize,
     column: &'static ColumnSpec,
     shape: Shape,
-    /// The last value of this column that passed its value checks: a status, a role or a date
-    /// repeats from row to row, and is not checked again.
+    /// Whether values repeat from row to row (a status, a role, a date, a grade): then the
+    /// last value that passed its value checks is kept in `clean`, and not checked again.
+    repeats: bool,
     clean: Vec<u8>,
 }
 
@@ -59,6 +62,9 @@ pub(super) struct CleanRows {
     role: Option<usize>,
     role_type: Option<usize>,
     org: Option<usize>,
+    /// users.csv's grades, username and email.
+    grades: Option<usize>,
+    folded: [Option<usize>; 2],
     /// The look-ahead slots of the references the record rules use.
     school: Option<usize>,
     class: Option<usize>,
@@ -73,9 +79,13 @@ impl CleanRows {
         let plan = file.plan.as_ref()?;
         let known = matches!(
             file.kind,
-            FileKind::Enrollments | FileKind::Roles | FileKind::Demographics
+            FileKind::Enrollments | FileKind::Roles | FileKind::Demographics | FileKind::Users
         );
+        // (1.1's users.csv has a role and a required list of organisations, which this path
+        // does not check: its rows are left to `check_row`.)
+        let users_with_roles = file.kind == FileKind::Users && file.columns.role.is_some();
         if !known
+            || users_with_roles
             || !plan.check_rows
             || plan.columns.len() > MAX_CELLS
             || file.lookahead.len() > MAX_SLOTS
@@ -95,15 +105,24 @@ impl CleanRows {
                     Shape::SourcedId
                 }
                 (ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList, _, _) => {
-                    return None
+                    Shape::Empty
                 }
-                (_, None, _) if !column.grades => Shape::Value,
+                (_, None, _) => Shape::Value,
                 _ => return None,
             };
             cells.push(Cell {
                 pos,
                 column,
                 shape,
+                repeats: column.grades
+                    || matches!(
+                        column.ty,
+                        ValueType::Enum
+                            | ValueType::Boolean
+                            | ValueType::Date
+                            | ValueType::DateTime
+                            | ValueType::Year
+                    ),
                 clean: Vec::new(),
             });
         }
@@ -119,6 +138,8 @@ impl CleanRows {
             role: cell(c.role),
             role_type: cell(c.role_type),
             org: cell(c.org),
+            grades: cell(c.grades),
+            folded: folded_columns(file).map(cell),
             school: slot(c.school),
             class: slot(c.class),
             user: slot(c.user),
@@ -156,12 +177,9 @@ impl Session {
         else {
             return false;
         };
-        // ASCII only: then every field is text, and only an ASCII space can need trimming.
-        // (The line is made text once: commas never fall inside a character.)
-        let Some(whole) = std::str::from_utf8(record.all_bytes())
-            .ok()
-            .filter(|w| w.is_ascii())
-        else {
+        // The line is made text once: commas never fall inside a character, so each field of
+        // valid UTF-8 is text too.
+        let Ok(whole) = std::str::from_utf8(record.all_bytes()) else {
             return false;
         };
         let version = plan.layout_version;
@@ -187,7 +205,10 @@ impl Session {
                 }
                 continue;
             };
-            if first.is_ascii_whitespace() || last.is_ascii_whitespace() {
+            // (As `check_row` trims: only a value that starts or ends with a space, or with a
+            // byte of a character that may be a Unicode space, can need it.)
+            let edge = |b: u8| b.is_ascii_whitespace() || !b.is_ascii();
+            if (edge(first) || edge(last)) && text.trim().len() != text.len() {
                 return false;
             }
             if let Some(t) = texts.get_mut(i) {
@@ -226,7 +247,8 @@ impl Session {
                         });
                     }
                 }
-                Shape::Value if cell.clean.as_slice() == text.as_bytes() => {}
+                Shape::Empty => return false,
+                Shape::Value if cell.repeats && cell.clean.as_slice() == text.as_bytes() => {}
                 Shape::Value => {
                     values::check(
                         cell.column,
@@ -239,8 +261,10 @@ impl Session {
                         file.findings.clear();
                         return false;
                     }
-                    cell.clean.clear();
-                    cell.clean.extend_from_slice(text.as_bytes());
+                    if cell.repeats {
+                        cell.clean.clear();
+                        cell.clean.extend_from_slice(text.as_bytes());
+                    }
                 }
             }
         }
@@ -277,6 +301,7 @@ impl Session {
             return false;
         }
         // Clean: what `record_rules` records for it.
+        // (A user's role bits would be its tag: 1.2's users.csv has no role.)
         self.index
             .table_mut(file.kind)
             .add(key, line, 0, false, id, record.raw);
@@ -311,6 +336,21 @@ impl Session {
                     .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
                 {
                     e.tag |= role_bits(role);
+                }
+            }
+            FileKind::Users => {
+                // (No role column: every user's grades count, as a student's would.)
+                if let Some(grades) = text(clean.grades) {
+                    self.overview.grade(grades);
+                }
+                let logs = [&mut self.usernames, &mut self.emails];
+                for (i, (cell, log)) in clean.folded.into_iter().zip(logs).enumerate() {
+                    if let Some(value) = text(cell) {
+                        // (Hashed by the look-ahead, folded, from the field as written.)
+                        let hashed = file.batch_folded_keys.get(row * 2 + i).copied().flatten();
+                        let key = hashed.unwrap_or_else(|| crate::index::folded_key(value));
+                        log.add(key, line, 0, false, value, record.raw);
+                    }
                 }
             }
             _ => {}
