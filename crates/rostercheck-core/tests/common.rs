@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rostercheck_core::{validate_in_memory, Diagnostic, Report};
+use rostercheck_core::{Diagnostic, Report};
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -262,6 +262,12 @@ pub fn load_fixture(path: &Path) -> Fixture {
 
 /// Validates `pkg` feeding each file in chunks of `chunk` bytes (0 = whole files).
 pub fn run(pkg: &Package, chunk: usize) -> Report {
+    run_with(rostercheck_core::Session::new, pkg, chunk)
+}
+
+/// [`run`] with sessions made by `session` (e.g. `Session::unoptimised`, to compare).
+#[allow(dead_code)] // (not every test file that includes this module compares)
+pub fn run_with(session: fn() -> rostercheck_core::Session, pkg: &Package, chunk: usize) -> Report {
     let unreadable: Vec<(&str, String)> = pkg
         .iter()
         .filter_map(|(n, b)| {
@@ -275,12 +281,12 @@ pub fn run(pkg: &Package, chunk: usize) -> Report {
         .collect();
     if unreadable.is_empty() {
         let mut report = Report::new(0);
-        validate_in_memory(pkg, chunk, &mut report);
+        rostercheck_core::validate_in_memory_with(session(), pkg, chunk, &mut report);
         return report;
     }
     let mut report = Report::new(0);
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let mut session = rostercheck_core::Session::new();
+    let mut session = session();
     for i in session.plan(&names, &mut report) {
         session.begin_file(i);
         match unreadable.iter().find(|(f, _)| *f == files[i].0) {

@@ -108,3 +108,22 @@ fn findings_do_not_depend_on_chunk_boundaries() {
         }
     }
 }
+
+/// The general row checks and the clean rows' own path (`session/clean_row.rs`) agree on every
+/// fixture: a rule added to the general checks of a file with a clean path, and not asked
+/// there, shows here.
+#[test]
+fn every_fixture_gives_the_same_findings_on_the_unoptimised_path() {
+    for path in fixture_paths() {
+        let f = load_fixture(&path);
+        for pkg in [&f.invalid, &f.valid] {
+            let reference = run_with(rostercheck_core::Session::unoptimised, pkg, 4096);
+            assert_eq!(
+                run(pkg, 4096).diagnostics,
+                reference.diagnostics,
+                "{}",
+                f.code
+            );
+        }
+    }
+}
