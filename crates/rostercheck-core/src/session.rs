@@ -819,7 +819,7 @@ impl Session {
                 std::hint::black_box(sum);
             }
         }
-        for (row, record) in batch.iter().enumerate() {
+        for (row, record) in batch.iter_text().enumerate() {
             file.batch_row = Some(row);
             self.handle_event(file, Event::Record(record), sink);
         }

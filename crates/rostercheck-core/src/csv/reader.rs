@@ -37,6 +37,9 @@ pub struct Record<'a> {
     pub raw_complete: bool,
     /// False for a last record that ends at the end of the file without a line break.
     pub terminated: bool,
+    /// `out` as text, when it was found to be UTF-8 with the records around it (see
+    /// `RecordBatch::iter_text`).
+    pub(super) text: Option<&'a str>,
 }
 
 impl<'a> Record<'a> {
@@ -60,6 +63,7 @@ impl<'a> Record<'a> {
             raw,
             raw_complete,
             terminated,
+            text: None,
         }
     }
 
@@ -74,6 +78,12 @@ impl<'a> Record<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// The field bytes as text, when they were found to be UTF-8 along with the records
+    /// around them (None: not looked at, or not UTF-8).
+    pub fn text(&self) -> Option<&'a str> {
+        self.text
     }
 
     /// The unescaped bytes of field `i` (0-based).
@@ -284,6 +294,7 @@ impl RecordReader {
             raw: line.get(..len.min(RAW_CAP)).unwrap_or_default(),
             raw_complete: len < RAW_CAP,
             terminated: true,
+            text: None,
         };
         on_event(Event::Record(record));
         self.ends_len = 0;
@@ -490,6 +501,7 @@ impl RecordReader {
             raw: self.raw.get(..raw_end).unwrap_or_default(),
             raw_complete: self.raw_complete,
             terminated: terminator.is_some(),
+            text: None,
         };
         on_event(Event::Record(record));
         self.next_record();

@@ -179,7 +179,10 @@ impl Session {
         };
         // The line is made text once: commas never fall inside a character, so each field of
         // valid UTF-8 is text too.
-        let Ok(whole) = std::str::from_utf8(record.all_bytes()) else {
+        let Some(whole) = record
+            .text()
+            .or_else(|| std::str::from_utf8(record.all_bytes()).ok())
+        else {
             return false;
         };
         let version = plan.layout_version;
