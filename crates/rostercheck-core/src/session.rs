@@ -2215,7 +2215,6 @@ impl Session {
         let c = &file.columns;
         let role = get(c.role);
         let teacher = role == Some("teacher");
-        let student = role == Some("student");
         // A deleted enrollment does not place anyone in a class.
         let active = get(c.status) != Some("tobedeleted");
         let school = get(c.school);
@@ -2263,12 +2262,7 @@ impl Session {
         }
         let bits = e.tag;
         let user_line = e.line;
-        let conflict = bits != 0
-            && ((student && bits & tag::ROLE_STUDENT == 0)
-                || (teacher
-                    && bits & tag::ROLE_TEACHER == 0
-                    && bits & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0));
-        if conflict {
+        if role_conflict(bits, role) {
             let source = if self.version == Version::V1_1 {
                 "users.csv"
             } else {
@@ -2449,6 +2443,21 @@ fn folded_columns(file: &FileState) -> [Option<usize>; 2] {
         FileKind::Users => [file.columns.username, file.columns.email],
         _ => [None, None],
     }
+}
+
+/// Whether an enrollment as `role` contradicts the roles a user's `bits` say it has (none
+/// known: no contradiction): a student enrolled by someone who is not a student, or a teacher
+/// who is a student or a guardian and not a teacher.
+fn role_conflict(bits: u8, role: Option<&str>) -> bool {
+    bits != 0
+        && match role {
+            Some("student") => bits & tag::ROLE_STUDENT == 0,
+            Some("teacher") => {
+                bits & tag::ROLE_TEACHER == 0
+                    && bits & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0
+            }
+            _ => false,
+        }
 }
 
 fn role_bits(role: Option<&str>) -> u8 {

@@ -14,7 +14,7 @@
 //! `tests/optimised.rs` compares both on damaged packages (the unoptimised session never
 //! takes this path).
 
-use super::{folded_columns, role_bits, FileState, Hit, Mode, Session};
+use super::{folded_columns, role_bits, role_conflict, FileState, Hit, Mode, Session};
 use crate::csv::Record;
 use crate::index::{flag, tag};
 use crate::rules::Rule;
@@ -386,14 +386,6 @@ impl Session {
                 return false;
             }
         }
-        let (teacher, student) = (role == Some("teacher"), role == Some("student"));
-        let conflict = entry(FileKind::Users, user).is_some_and(|e| {
-            e.tag != 0
-                && ((student && e.tag & tag::ROLE_STUDENT == 0)
-                    || (teacher
-                        && e.tag & tag::ROLE_TEACHER == 0
-                        && e.tag & (tag::ROLE_STUDENT | tag::ROLE_GUARDIAN) != 0))
-        });
-        !conflict
+        !entry(FileKind::Users, user).is_some_and(|e| role_conflict(e.tag, role))
     }
 }
