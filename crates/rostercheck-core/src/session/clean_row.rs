@@ -1,18 +1,17 @@
-//! The clean rows of enrollments.csv, roles.csv and demographics.csv, checked without the
-//! general row machinery.
+//! The clean rows of enrollments.csv, roles.csv, demographics.csv and (1.2) users.csv, checked
+//! without the general row machinery.
 //!
-//! A city's enrollments.csv holds seven rows in ten of the whole package, roles and
-//! demographics one each, and nearly all of them are clean: ids that exist, known codes,
-//! empty optional columns. `Session::check_row`
-//! checks any row of any file: it turns every field into text, trims it, looks up what kind of
-//! column it is, gathers findings and runs the record rules column by column. Here a row of a
-//! file whose columns all have a simple shape is first asked "is anything wrong?", without a
-//! side effect; only when nothing is does it record what a clean row records (its id; for an
-//! enrollment the class's teacher and the user's enrollment; for a role the user's role and
-//! the overview's count). At any doubt the row goes to `check_row`
-//! untouched, which finds and words whatever is wrong, so the findings cannot differ:
-//! `tests/optimised.rs` compares both on damaged packages (the unoptimised session never
-//! takes this path).
+//! A city's enrollments.csv holds seven rows in ten of the whole package, and nearly all rows
+//! of these files are clean: ids that exist, known codes, empty optional columns.
+//! `Session::check_row` checks any row of any file: it turns every field into text, trims it,
+//! looks up what kind of column it is, gathers findings and runs the record rules column by
+//! column. Here a row is first asked "is anything wrong?", from a plan made once per header,
+//! without a side effect; only when nothing is does it record what a clean row records (its
+//! id; an enrollment's class teacher and user enrollment; a role's user bits and the
+//! overview's people; a user's grade, username and email). At any doubt the row goes to
+//! `check_row` untouched, which finds and words whatever is wrong, so the findings cannot
+//! differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
+//! rule's fixture (the unoptimised session never takes this path).
 
 use super::{folded_columns, role_bits, role_conflict, FileState, Hit, Mode, Session};
 use crate::csv::Record;
@@ -72,9 +71,10 @@ pub(super) struct CleanRows {
 }
 
 impl CleanRows {
-    /// For the files whose record rules `clean_row` knows (enrollments, roles, demographics),
-    /// when every column the header maps has one of the shapes above (a list, a grade or a
-    /// reference within the file itself leaves every row to `check_row`).
+    /// For the files whose record rules `clean_row` knows (enrollments, roles, demographics,
+    /// users), when every column the header maps has one of the shapes above (a reference
+    /// within the file itself, or to a file not looked ahead, leaves every row to
+    /// `check_row`).
     pub(super) fn plan(file: &FileState) -> Option<CleanRows> {
         let plan = file.plan.as_ref()?;
         let known = matches!(
