@@ -2071,26 +2071,24 @@ impl Session {
         }
         // Date order.
         if let (Some(start), Some(end)) = (get(c.start), get(c.end)) {
-            if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
-                if a > b {
-                    let (sname, ename) = match file.kind {
-                        FileKind::AcademicSessions => ("startDate", "endDate"),
-                        FileKind::LineItems => ("assignDate", "dueDate"),
-                        _ => ("beginDate", "endDate"),
-                    };
-                    sink.push(
-                        Diagnostic::new(
-                            &record::DATES_REVERSED,
-                            format!("`{sname}` {start} is after `{ename}` {end}"),
-                            "swap or correct the dates: a range that ends before it starts is never active",
-                        )
-                        .file(name)
-                        .line(line)
-                        .position(c.end.unwrap_or(0))
-                        .field(ename)
-                        .value(end),
-                    );
-                }
+            if dates_reversed(start, end) {
+                let (sname, ename) = match file.kind {
+                    FileKind::AcademicSessions => ("startDate", "endDate"),
+                    FileKind::LineItems => ("assignDate", "dueDate"),
+                    _ => ("beginDate", "endDate"),
+                };
+                sink.push(
+                    Diagnostic::new(
+                        &record::DATES_REVERSED,
+                        format!("`{sname}` {start} is after `{ename}` {end}"),
+                        "swap or correct the dates: a range that ends before it starts is never active",
+                    )
+                    .file(name)
+                    .line(line)
+                    .position(c.end.unwrap_or(0))
+                    .field(ename)
+                    .value(end),
+                );
             }
         }
         // subjects / subjectCodes.
@@ -2219,36 +2217,27 @@ impl Session {
         let active = get(c.status) != Some("tobedeleted");
         let school = get(c.school);
         let school_hit = school.map(|s| self.lookup(file, c.school, FileKind::Orgs, s));
-        let school_is_school = school_hit.is_some_and(|hit| {
-            self.entry(FileKind::Orgs, hit)
-                .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
-        });
         if let Some(class) = get(c.class) {
             let class_hit = self.lookup(file, c.class, FileKind::Classes, class);
+            let mismatch = self.school_mismatch(school_hit, class_hit);
             if let Some(e) = self.entry_mut(FileKind::Classes, class_hit) {
                 if teacher && active {
                     e.flags |= flag::HAS_TEACHER;
                 }
                 let class_line = e.line;
-                // Only between two real schools: a wrong org type is reported once, as OR502.
-                let class_school = class_hit.position.and_then(|p| self.index.class_school(p));
-                if let (Some(school), Some(school_hit), Some(class_school), true) =
-                    (school, school_hit, class_school, school_is_school)
-                {
-                    if school_hit.key != class_school {
-                        sink.push(
-                            Diagnostic::new(
-                                &reference::ENROLLMENT_SCHOOL_MISMATCH,
-                                format!("The enrollment's school \"{school}\" is not the school of class \"{class}\" (classes.csv line {class_line})"),
-                                "use the class's schoolSourcedId on the enrollment; HMH and others refuse students registered in a different school from the class",
-                            )
-                            .file(&file.name)
-                            .line(line)
-                            .position(c.school.unwrap_or(0))
-                            .field("schoolSourcedId")
-                            .value(school),
-                        );
-                    }
+                if let (Some(school), true) = (school, mismatch) {
+                    sink.push(
+                        Diagnostic::new(
+                            &reference::ENROLLMENT_SCHOOL_MISMATCH,
+                            format!("The enrollment's school \"{school}\" is not the school of class \"{class}\" (classes.csv line {class_line})"),
+                            "use the class's schoolSourcedId on the enrollment; HMH and others refuse students registered in a different school from the class",
+                        )
+                        .file(&file.name)
+                        .line(line)
+                        .position(c.school.unwrap_or(0))
+                        .field("schoolSourcedId")
+                        .value(school),
+                    );
                 }
             }
         }
@@ -2284,6 +2273,21 @@ impl Session {
                 .field("role")
                 .value(as_),
             );
+        }
+    }
+
+    /// Whether an enrollment's school is another than its class's: only between two real
+    /// schools (a wrong org type is reported once, as OR502).
+    fn school_mismatch(&self, school: Option<Hit>, class: Hit) -> bool {
+        let class_school = class.position.and_then(|p| self.index.class_school(p));
+        match (school, class_school) {
+            (Some(school), Some(class_school)) => {
+                school.key != class_school
+                    && self
+                        .entry(FileKind::Orgs, school)
+                        .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
+            }
+            _ => false,
         }
     }
 
@@ -2443,6 +2447,11 @@ fn folded_columns(file: &FileState) -> [Option<usize>; 2] {
         FileKind::Users => [file.columns.username, file.columns.email],
         _ => [None, None],
     }
+}
+
+/// Whether `start` is a later date than `end` (both valid dates).
+fn dates_reversed(start: &str, end: &str) -> bool {
+    matches!((values::parse_date(start), values::parse_date(end)), (Some(a), Some(b)) if a > b)
 }
 
 /// Whether an enrollment as `role` contradicts the roles a user's `bits` say it has (none

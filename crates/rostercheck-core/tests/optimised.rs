@@ -311,9 +311,7 @@ fn blank_lines(pkg: &mut Package) {
 fn an_enrollment_in_the_wrong_school_is_found_whichever_part_its_class_was_in() {
     // The classes' schools come from both parts of classes.csv.
     let mut pkg = generated(Version::V1_2, Mode::Bulk, 3_000, 9);
-    let text = |pkg: &Package, name: &str| {
-        String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
-    };
+    let text = file_text;
     let classes = text(&pkg, "classes.csv");
     let schools: Vec<String> = text(&pkg, "orgs.csv")
         .lines()
@@ -430,6 +428,11 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     assert!(parts.merged > 0, "{parts:?}");
 }
 
+/// The text of the file `name` of `pkg`.
+fn file_text(pkg: &Package, name: &str) -> String {
+    String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
+}
+
 /// Sets, on rows 5, 12, 19… of the file `name`, each column to its value in turn (a column
 /// or a file the version does not have is skipped). A `beginDate` on an even turn gets an end
 /// date too.
@@ -460,9 +463,7 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
 /// one row each (their clean rows have a path of their own, `session/clean_row.rs`: each row
 /// here must leave it for the general one, and the rows around it must not).
 fn damage_clean_path_files(pkg: &mut Package) {
-    let text = |pkg: &Package, name: &str| {
-        String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
-    };
+    let text = file_text;
     let ids_of = |name: &str, kind: &str| -> Vec<String> {
         text(pkg, name)
             .lines()
@@ -472,18 +473,15 @@ fn damage_clean_path_files(pkg: &mut Package) {
     };
     let district = ids_of("orgs.csv", "district")[0].clone();
     let other_school = ids_of("orgs.csv", "school").last().unwrap().clone();
-    let first_user = |pkg: &Package| {
-        let users = text(pkg, "users.csv");
-        users
-            .lines()
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
-    let administrator = first_user(pkg);
+    let users = text(pkg, "users.csv");
+    let administrator = users
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
     let s = |v: &str| v.to_owned();
     let common = [
         ("status", s("active")),
@@ -568,12 +566,11 @@ fn damage_clean_path_files(pkg: &mut Package) {
     ];
     demographics.extend(common.iter().cloned());
     damage_rows(pkg, "demographics.csv", &demographics);
-    let users = text(pkg, "users.csv");
     let header: Vec<&str> = users.lines().next().unwrap().split(',').collect();
     let second: Vec<&str> = users.lines().nth(2).unwrap().split(',').collect();
     let of_second =
         |column: &str| second[header.iter().position(|h| *h == column).unwrap()].to_owned();
-    let mut users = vec![
+    let mut changes = vec![
         ("givenName", s("Zo\u{eb}\u{a0}")),
         ("givenName", s("\u{a0}Zo\u{eb}")),
         ("givenName", s("Zo\u{eb}")),
@@ -604,8 +601,8 @@ fn damage_clean_path_files(pkg: &mut Package) {
         ("orgSourcedIds", s("")),
         ("orgSourcedIds", format!("{other_school},{district}")),
     ];
-    users.extend(common.iter().cloned());
-    damage_rows(pkg, "users.csv", &users);
+    changes.extend(common.iter().cloned());
+    damage_rows(pkg, "users.csv", &changes);
 }
 
 #[test]

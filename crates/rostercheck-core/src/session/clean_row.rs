@@ -13,9 +13,11 @@
 //! differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
 //! rule's fixture (the unoptimised session never takes this path).
 
-use super::{folded_columns, role_bits, role_conflict, FileState, Hit, Mode, Session};
+use super::{
+    dates_reversed, folded_columns, role_bits, role_conflict, FileState, Hit, Mode, Session,
+};
 use crate::csv::Record;
-use crate::index::{flag, tag};
+use crate::index::flag;
 use crate::rules::Rule;
 use crate::spec::{ColumnSpec, FileKind, Required, ValueType};
 use crate::values;
@@ -271,7 +273,7 @@ impl Session {
                 }
             }
         }
-        // The record rules of an enrollment (`Session::record_rules`), asked the same way.
+        // The file's record rules (`Session::record_rules`), asked the same way.
         let text = |cell: Option<usize>| texts.get(cell?).copied().filter(|t| !t.is_empty());
         let hit = |slot: Option<usize>| hits.get(slot?).copied().flatten();
         let status = text(clean.status);
@@ -287,10 +289,8 @@ impl Session {
             return false;
         }
         if let (Some(start), Some(end)) = (text(clean.start), text(clean.end)) {
-            if let (Some(a), Some(b)) = (values::parse_date(start), values::parse_date(end)) {
-                if a > b {
-                    return false;
-                }
+            if dates_reversed(start, end) {
+                return false;
             }
         }
         let (Some(id), Some(&key)) = (text(Some(clean.sourced_id)), file.batch_id_keys.get(row))
@@ -370,22 +370,9 @@ impl Session {
         class: Option<Hit>,
         user: Option<Hit>,
     ) -> bool {
-        let entry = |target: FileKind, hit: Option<Hit>| {
-            hit.and_then(|h| self.index.table(target).at(h.position?))
-        };
-        let school_is_school =
-            entry(FileKind::Orgs, school).is_some_and(|e| e.tag == tag::ORG_SCHOOL);
-        if let (Some(school), Some(class_school), true) = (
-            school,
-            class
-                .and_then(|h| h.position)
-                .and_then(|p| self.index.class_school(p)),
-            school_is_school,
-        ) {
-            if school.key != class_school {
-                return false;
-            }
-        }
-        !entry(FileKind::Users, user).is_some_and(|e| role_conflict(e.tag, role))
+        let conflict = user
+            .and_then(|h| self.entry(FileKind::Users, h))
+            .is_some_and(|e| role_conflict(e.tag, role));
+        !conflict && !class.is_some_and(|class| self.school_mismatch(school, class))
     }
 }
