@@ -93,6 +93,11 @@ impl OverviewBuilder {
         if grade.is_empty() {
             return;
         }
+        // (Looked up as it is first: a grade counted before costs no allocation.)
+        if let Some(n) = self.grades.get_mut(grade) {
+            *n += 1;
+            return;
+        }
         // Counted under the name shown (a long value is cut), so its rows add up.
         let grade = crate::diagnostic::truncate(grade);
         if let Some(n) = self.grades.get_mut(&grade) {

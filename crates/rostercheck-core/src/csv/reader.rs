@@ -611,6 +611,63 @@ mod tests {
         seen
     }
 
+    /// Every event, with the fast path on or off (csv-core reads every line then).
+    fn events(input: &[u8], chunk: usize, fast: bool) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut reader = RecordReader::new();
+        reader.set_fast_path(fast);
+        let mut on = |e: Event<'_>| match e {
+            Event::Record(r) => seen.push(format!(
+                "{}-{} {:?} {:?}",
+                r.line,
+                r.end_line,
+                r.fields().collect::<Vec<_>>(),
+                r.raw
+            )),
+            Event::BlankLine(l) => seen.push(format!("{l} blank")),
+            Event::Oversized { line, end_line } => {
+                seen.push(format!("{line}-{end_line} oversized"))
+            }
+        };
+        for c in input.chunks(chunk.max(1)) {
+            reader.feed(c, &mut on);
+        }
+        reader.finish(&mut on);
+        seen
+    }
+
+    proptest::proptest! {
+        /// Lines of commas, quotes, NULs, line breaks and text of every length around a word
+        /// (the fast path reads eight bytes at a time) read as csv-core reads them.
+        #[test]
+        fn the_fast_path_splits_lines_as_csv_core_does(
+            bytes in proptest::collection::vec(proptest::sample::select(b"a,,,\"\n\r\0 \xc3".to_vec()), 0..200),
+            chunk in 1usize..64,
+        ) {
+            proptest::prop_assert_eq!(events(&bytes, chunk, true), events(&bytes, 1 << 20, false));
+        }
+    }
+
+    #[test]
+    fn many_fields_in_a_row_stay_within_the_limit_on_both_paths() {
+        for fields in [
+            MAX_FIELDS - 9,
+            MAX_FIELDS - 1,
+            MAX_FIELDS,
+            MAX_FIELDS + 1,
+            MAX_FIELDS + 7,
+        ] {
+            let mut input = b"a,b\n".to_vec();
+            input.extend(std::iter::repeat_n(b',', fields - 1));
+            input.extend(b"\nc,d\n");
+            assert_eq!(
+                events(&input, 1 << 20, true),
+                events(&input, 1 << 20, false),
+                "{fields} fields"
+            );
+        }
+    }
+
     fn all_chunkings(input: &[u8]) -> Vec<Seen> {
         let whole = read(input, input.len().max(1));
         for chunk in [1, 2, 3, 7] {
