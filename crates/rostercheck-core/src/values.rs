@@ -242,9 +242,14 @@ pub fn is_uuid_urn(value: &str) -> bool {
 
 /// GUID character set: letters, digits and `. - _ / @`, fewer than 256 characters.
 pub fn is_guid(value: &str) -> bool {
+    is_guid_bytes(value.as_bytes())
+}
+
+/// [`is_guid`] of a field's bytes.
+pub fn is_guid_bytes(value: &[u8]) -> bool {
     !value.is_empty()
         && value.len() < 256
-        && value.bytes().fold(true, |ok, b| {
+        && value.iter().fold(true, |ok, &b| {
             ok & GUID_BYTES.get(usize::from(b)).copied().unwrap_or(false)
         })
 }

@@ -179,32 +179,34 @@ impl Session {
         else {
             return false;
         };
-        // The line is made text once: commas never fall inside a character, so each field of
-        // valid UTF-8 is text too.
+        // The line is checked as UTF-8 once (commas never fall inside a character, so each
+        // field is text too); its fields are read as bytes, and made text only where a rule
+        // needs text (slicing a str checks both ends for a character boundary).
         let Some(whole) = record
             .text()
             .or_else(|| std::str::from_utf8(record.all_bytes()).ok())
         else {
             return false;
         };
+        let bytes = whole.as_bytes();
         let version = plan.layout_version;
         let width = file.lookahead.len();
-        let mut texts = [""; MAX_CELLS];
         let mut hits = [None; MAX_SLOTS];
         let nothing_wanted = |_: &'static Rule| false;
         let mut start = 0;
         let mut next_pos = 0;
-        for (i, cell) in clean.cells.iter_mut().enumerate() {
+        for cell in clean.cells.iter_mut() {
             // (Cells are in header order: the start of this one's field is found from the end
             // of the field before it.)
             if cell.pos != next_pos {
                 start = record.field_end(cell.pos - 1) + record.separator_width();
             }
             let end = record.field_end(cell.pos);
-            let text = whole.get(start..end).unwrap_or_default();
+            let range = start..end;
+            let field = bytes.get(range.clone()).unwrap_or_default();
             start = end + record.separator_width();
             next_pos = cell.pos + 1;
-            let (Some(first), Some(last)) = (text.bytes().next(), text.bytes().last()) else {
+            let (Some(&first), Some(&last)) = (field.first(), field.last()) else {
                 if cell.column.required == Required::Yes {
                     return false;
                 }
@@ -213,15 +215,16 @@ impl Session {
             // (As `check_row` trims: only a value that starts or ends with a space, or with a
             // byte of a character that may be a Unicode space, can need it.)
             let edge = |b: u8| b.is_ascii_whitespace() || !b.is_ascii();
-            if (edge(first) || edge(last)) && text.trim().len() != text.len() {
+            if (edge(first) || edge(last))
+                && whole
+                    .get(range.clone())
+                    .is_none_or(|t| t.trim().len() != t.len())
+            {
                 return false;
-            }
-            if let Some(t) = texts.get_mut(i) {
-                *t = text;
             }
             match cell.shape {
                 Shape::SourcedId => {
-                    if !values::is_guid(text) {
+                    if !values::is_guid_bytes(field) {
                         return false;
                     }
                 }
@@ -253,8 +256,11 @@ impl Session {
                     }
                 }
                 Shape::Empty => return false,
-                Shape::Value if cell.repeats && cell.clean.as_slice() == text.as_bytes() => {}
+                Shape::Value if cell.repeats && cell.clean.as_slice() == field => {}
                 Shape::Value => {
+                    let Some(text) = whole.get(range) else {
+                        return false;
+                    };
                     values::check(
                         cell.column,
                         text,
@@ -268,13 +274,22 @@ impl Session {
                     }
                     if cell.repeats {
                         cell.clean.clear();
-                        cell.clean.extend_from_slice(text.as_bytes());
+                        cell.clean.extend_from_slice(field);
                     }
                 }
             }
         }
         // The file's record rules (`Session::record_rules`), asked the same way.
-        let text = |cell: Option<usize>| texts.get(cell?).copied().filter(|t| !t.is_empty());
+        // (Their fields found again in the record: cheaper than keeping every cell's.)
+        let text = |cell: Option<usize>| {
+            let pos = clean.cells.get(cell?)?.pos;
+            let start = match pos {
+                0 => 0,
+                _ => record.field_end(pos - 1) + record.separator_width(),
+            };
+            let end = record.field_end(pos);
+            (end > start).then(|| whole.get(start..end)).flatten()
+        };
         let hit = |slot: Option<usize>| hits.get(slot?).copied().flatten();
         let status = text(clean.status);
         let modified = text(clean.modified);
