@@ -248,6 +248,8 @@ pub struct Session {
     fork_base: Option<Box<OverviewBuilder>>,
     /// Files whose second part was checked by a forked session and absorbed.
     parts_absorbed: usize,
+    /// Rows recorded by the clean rows' path (`clean_row.rs`).
+    clean_path_rows: u64,
 }
 
 impl Default for Session {
@@ -289,6 +291,7 @@ impl Session {
             spare_reader: None,
             fork_base: None,
             parts_absorbed: 0,
+            clean_path_rows: 0,
         }
     }
 
@@ -394,6 +397,12 @@ impl Session {
     fn infer_version_from_names(&mut self) {
         self.version = self.version_from_names();
         self.version_source = VersionSource::Inferred;
+    }
+
+    /// Rows this session recorded by the clean rows' path (not those of a part checked apart).
+    /// A report is the same either way: this shows that the short path is taken.
+    pub fn clean_path_rows(&self) -> u64 {
+        self.clean_path_rows
     }
 
     /// Data rows read so far, over all files (for progress displays).
@@ -1282,6 +1291,7 @@ impl Session {
         // A plain line with the header's fields, in a file whose clean rows have a path of
         // their own: most rows of a large enrollments.csv end here.
         if plain && record.len() == width && self.clean_row(file, record, line) {
+            self.clean_path_rows += 1;
             return;
         }
         // Values as text; a field that is not UTF-8 is reported once and skipped. The buffer

@@ -155,6 +155,41 @@ fn damaged_small_packages_give_the_same_report() {
 }
 
 #[test]
+fn every_row_of_a_valid_package_takes_the_clean_path_where_there_is_one() {
+    // Reports are the same either way (the tests here): only this fails if the short path of
+    // enrollments, roles, demographics and 1.2's users stops being taken.
+    let pkg = generated(Version::V1_2, Mode::Bulk, 600, 5);
+    let clean_rows = |mut session: Session| {
+        let mut report = Report::new(100);
+        let names: Vec<String> = pkg.iter().map(|(n, _)| n.clone()).collect();
+        for i in session.plan(&names, &mut report) {
+            session.begin_file(i);
+            session.feed(&pkg[i].1, &mut report);
+            session.end_file(&mut report);
+        }
+        session.finish(&mut report);
+        assert!(!report.has_errors(), "{:?}", report.diagnostics);
+        session.clean_path_rows()
+    };
+    // (A quoted field, such as a name with a comma, takes the general path.)
+    let rows: u64 = [
+        "enrollments.csv",
+        "roles.csv",
+        "demographics.csv",
+        "users.csv",
+    ]
+    .iter()
+    .map(|name| {
+        let text = file_text(&pkg, name);
+        text.lines().skip(1).filter(|l| !l.contains('"')).count() as u64
+    })
+    .sum();
+    assert!(rows > 3000, "{rows} rows");
+    assert_eq!(clean_rows(Session::new()), rows);
+    assert_eq!(clean_rows(Session::unoptimised()), 0);
+}
+
+#[test]
 fn damaged_district_gives_the_same_report() {
     // Thousands of rows per file, so duplicates span filter batches, row batches and the
     // tables' growth; defects in every file.
