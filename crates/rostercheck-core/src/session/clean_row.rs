@@ -45,6 +45,10 @@ struct Cell {
     /// last value that passed its value checks is kept in `clean`, and not checked again.
     repeats: bool,
     clean: Vec<u8>,
+    /// A reference's last key and where it was found: the next row often names the same
+    /// class and school (enrollments come class by class), and the tables it looks in do not
+    /// change during the file.
+    found: Option<(u64, usize)>,
 }
 
 /// At most this many columns and references (a file with more is left to `check_row`).
@@ -126,6 +130,7 @@ impl CleanRows {
                             | ValueType::Year
                     ),
                 clean: Vec::new(),
+                found: None,
             });
         }
         let c = &file.columns;
@@ -236,9 +241,14 @@ impl Session {
                         return false;
                     };
                     let table = self.index.table(target);
-                    let Some(position) = table.position(key).filter(|_| readable) else {
+                    let position = match cell.found {
+                        Some((last, position)) if last == key => Some(position),
+                        _ => table.position(key),
+                    };
+                    let Some(position) = position.filter(|_| readable) else {
                         return false;
                     };
+                    cell.found = Some((key, position));
                     let Some(entry) = table.at(position) else {
                         return false;
                     };
