@@ -88,13 +88,18 @@ impl<'a> Record<'a> {
 
     /// The unescaped bytes of field `i` (0-based).
     pub fn field(&self, i: usize) -> &'a [u8] {
+        let (start, end) = self.field_range(i);
+        self.out.get(start..end).unwrap_or_default()
+    }
+
+    /// Where field `i` starts and ends in the field bytes (`text`, for a plain line).
+    pub fn field_range(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0
         } else {
             self.ends.get(i - 1).map_or(0, |e| e + self.sep)
         };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.out.get(start..end).unwrap_or_default()
+        (start, self.ends.get(i).copied().unwrap_or(start))
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {

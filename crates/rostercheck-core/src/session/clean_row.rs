@@ -292,12 +292,7 @@ impl Session {
         // The file's record rules (`Session::record_rules`), asked the same way.
         // (Their fields found again in the record: cheaper than keeping every cell's.)
         let text = |cell: Option<usize>| {
-            let pos = clean.cells.get(cell?)?.pos;
-            let start = match pos {
-                0 => 0,
-                _ => record.field_end(pos - 1) + record.separator_width(),
-            };
-            let end = record.field_end(pos);
+            let (start, end) = record.field_range(clean.cells.get(cell?)?.pos);
             (end > start).then(|| whole.get(start..end)).flatten()
         };
         let hit = |slot: Option<usize>| hits.get(slot?).copied().flatten();
