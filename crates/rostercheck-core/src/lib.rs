@@ -36,13 +36,14 @@ pub fn validate_in_memory(files: &[(String, Vec<u8>)], chunk: usize, report: &mu
     validate_in_memory_with(Session::new(), files, chunk, report);
 }
 
-/// [`validate_in_memory`] with a given session, e.g. [`Session::unoptimised`] to compare.
+/// [`validate_in_memory`] with a given session, e.g. [`Session::unoptimised`] to compare;
+/// returns it finished, for its statistics.
 pub fn validate_in_memory_with(
     mut session: Session,
     files: &[(String, Vec<u8>)],
     chunk: usize,
     report: &mut Report,
-) {
+) -> Session {
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let order = session.plan(&names, report);
     for i in order {
@@ -56,6 +57,7 @@ pub fn validate_in_memory_with(
     }
     let package = session.finish(report);
     report.set_package(package);
+    session
 }
 
 /// Feeds `bytes` in pieces of `chunk` bytes (0: at once).

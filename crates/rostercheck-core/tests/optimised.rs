@@ -159,15 +159,9 @@ fn every_row_of_a_valid_package_takes_the_clean_path_where_there_is_one() {
     // Reports are the same either way (the tests here): only this fails if the short path of
     // enrollments, roles, demographics and 1.2's users stops being taken.
     let pkg = generated(Version::V1_2, Mode::Bulk, 600, 5);
-    let clean_rows = |mut session: Session| {
+    let clean_rows = |session: Session| {
         let mut report = Report::new(100);
-        let names: Vec<String> = pkg.iter().map(|(n, _)| n.clone()).collect();
-        for i in session.plan(&names, &mut report) {
-            session.begin_file(i);
-            session.feed(&pkg[i].1, &mut report);
-            session.end_file(&mut report);
-        }
-        session.finish(&mut report);
+        let session = validate_in_memory_with(session, &pkg, 0, &mut report);
         assert!(!report.has_errors(), "{:?}", report.diagnostics);
         session.clean_path_rows()
     };

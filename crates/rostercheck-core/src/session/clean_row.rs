@@ -51,8 +51,7 @@ struct Cell {
     found: Option<(u64, usize)>,
 }
 
-/// At most this many columns and references (a file with more is left to `check_row`).
-const MAX_CELLS: usize = 32;
+/// At most this many references looked ahead (a file with more is left to `check_row`).
 const MAX_SLOTS: usize = 8;
 
 /// The cells of a file whose rows may take the clean path, decided from its header, and the
@@ -90,12 +89,7 @@ impl CleanRows {
         // (1.1's users.csv has a role and a required list of organisations, which this path
         // does not check: its rows are left to `check_row`.)
         let users_with_roles = file.kind == FileKind::Users && file.columns.role.is_some();
-        if !known
-            || users_with_roles
-            || !plan.check_rows
-            || plan.columns.len() > MAX_CELLS
-            || file.lookahead.len() > MAX_SLOTS
-        {
+        if !known || users_with_roles || !plan.check_rows || file.lookahead.len() > MAX_SLOTS {
             return None;
         }
         let mut cells = Vec::new();
