@@ -413,12 +413,17 @@ fn run<R: Read + Seek + Send>(
                                     .get(&index)
                                     .copied()
                                     .filter(|b| session.forks_ahead(*b, index));
-                                match after.and_then(|b| Some((b, session.fork(b)?))) {
-                                    Some((b, next_fork)) => {
+                                match after {
+                                    Some(b) => {
                                         let (sent, first) = std::sync::mpsc::channel();
                                         let thread = scope.spawn(move || {
+                                            // The next file's session is forked from this
+                                            // one's before it begins (they are the same until
+                                            // then): the copy of its tables is made on this
+                                            // thread while the other checks.
+                                            let next_fork = fork.fork(b);
                                             let _ = sent.send(part(index, fork));
-                                            part(b, next_fork)
+                                            part(b, next_fork?)
                                         });
                                         next_part = Some((b, SecondPart::Thread(thread)));
                                         SecondPart::Sent(first)

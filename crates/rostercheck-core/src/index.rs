@@ -443,16 +443,14 @@ impl IdLog {
         let slots = 1usize << bits;
         self.dir.clear();
         self.dir.resize(slots + 1, 0);
-        let mut i = 0;
-        for (slot, start) in self.dir.iter_mut().enumerate() {
-            while self
-                .entries
-                .get(i)
-                .is_some_and(|e| ((e.key >> self.shift) as usize) < slot)
-            {
-                i += 1;
-            }
-            *start = i as u32;
+        // Entries counted by slot (one pass), then each slot's start is the count before it.
+        for e in &self.entries {
+            self.dir[(e.key >> self.shift) as usize + 1] += 1;
+        }
+        let mut before = 0;
+        for start in &mut self.dir {
+            before += *start;
+            *start = before;
         }
     }
 
