@@ -169,6 +169,9 @@ pub struct IdLog {
     /// The log is in [`sort_entries`] order (once sorted, or received sorted): not sorted
     /// again at the end of the file.
     sorted: bool,
+    /// An entry was handed out to be changed ([`IdLog::at_mut`], [`IdLog::get_mut`]): only
+    /// then does a part's session send its table's marks back (`Session::take_part`).
+    marked: bool,
 }
 
 impl IdLog {
@@ -191,6 +194,7 @@ impl IdLog {
             flagged_entries: Vec::new(),
             values_wanted: true,
             sorted: true,
+            marked: false,
         }
     }
 
@@ -483,6 +487,7 @@ impl IdLog {
     }
 
     pub fn at_mut(&mut self, position: usize) -> Option<&mut Entry> {
+        self.marked = true;
         self.entries.get_mut(position)
     }
 
@@ -493,7 +498,13 @@ impl IdLog {
 
     pub fn get_mut(&mut self, key: u64) -> Option<&mut Entry> {
         let i = self.position(key)?;
+        self.marked = true;
         self.entries.get_mut(i)
+    }
+
+    /// Whether an entry may have been changed since the table was made (see `marked`).
+    pub fn marked(&self) -> bool {
+        self.marked
     }
 
     /// Every sealed entry.
@@ -626,10 +637,16 @@ impl IdLog {
         debug_assert!(self.eager.is_none());
         let shifted = |line: u32| u32::try_from(u64::from(line) + by).unwrap_or(u32::MAX);
         let runs = self.runs.iter_mut().flatten();
+        // (A log only compared keeps none of its entries but those of flagged keys.)
+        let log = if self.compared {
+            &mut [][..]
+        } else {
+            &mut self.log[..]
+        };
         for e in self
             .entries
             .iter_mut()
-            .chain(self.log.iter_mut())
+            .chain(log.iter_mut())
             .chain(runs)
             .chain(self.flagged_entries.iter_mut())
         {

@@ -305,8 +305,10 @@ impl Session {
         let kind = file.kind;
         let mut looked_up = Vec::new();
         for k in FileKind::ALL {
-            if k != kind && !self.index.table(k).entries().is_empty() {
-                looked_up.push((k, self.index.table(k).marks()));
+            let table = self.index.table(k);
+            // (The marks of a table this part never changed are those it was forked with.)
+            if k != kind && !table.entries().is_empty() && table.marked() {
+                looked_up.push((k, table.marks()));
             }
         }
         Some(Part {
