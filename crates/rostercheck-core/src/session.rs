@@ -1155,8 +1155,9 @@ impl Session {
             })
         };
         // Structure first: a broken row is one finding, not one per cell.
-        let plain = record.is_plain();
-        let quote = if !plain && memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
+        // (A line read by a fast path has been found sound in these respects.)
+        let fast = record.is_fast();
+        let quote = if !fast && memchr::memchr(b'"', record.raw).is_some() && record.raw_complete {
             scan_quotes(record.raw)
         } else {
             None
@@ -1273,7 +1274,8 @@ impl Session {
             }
             sink.push(d);
         }
-        if !plain && memchr::memchr(0, record.all_bytes()).is_some() {
+        let nul = !fast && memchr::memchr(0, record.all_bytes()).is_some();
+        if nul {
             let field = (0..record.len())
                 .find(|i| memchr::memchr(0, record.field(*i)).is_some())
                 .unwrap_or(0);
@@ -1288,9 +1290,11 @@ impl Session {
                 .position(field),
             );
         }
-        // A plain line with the header's fields, in a file whose clean rows have a path of
-        // their own: most rows of a large enrollments.csv end here.
-        if plain && record.len() == width && self.clean_row(file, record, line) {
+        // A line with the header's fields and nothing wrong in its structure (its quotes, if
+        // any, well placed), in a file whose clean rows have a path of their own: most rows
+        // of a large enrollments.csv end here, quoted or not.
+        let sound = fast || (quote.is_none() && record.raw_complete && !spans_lines && !nul);
+        if sound && record.len() == width && self.clean_row(file, record, line) {
             self.clean_path_rows += 1;
             return;
         }

@@ -25,16 +25,22 @@ pub struct RecordBatch {
 impl RecordBatch {
     pub fn push(&mut self, record: &Record<'_>) {
         let (out, ends, sep) = record.parts();
-        let out_start = self.bytes.len();
-        self.bytes.extend_from_slice(out);
-        let out_range = (out_start, self.bytes.len());
-        // The fast path's field bytes are the raw line itself: store them once.
-        let raw_range = if sep == 1 && record.raw.len() <= out.len() {
-            (out_start, out_start + record.raw.len())
-        } else {
-            let start = self.bytes.len();
+        let start = self.bytes.len();
+        // The fast paths' field bytes are the raw line itself, or (quoted fields) all of it but
+        // its first and last quote: it is stored once.
+        let edge = sep.saturating_sub(1) / 2;
+        let (out_range, raw_range) = if sep == 1 && record.raw.len() <= out.len() {
+            self.bytes.extend_from_slice(out);
+            ((start, self.bytes.len()), (start, start + record.raw.len()))
+        } else if sep > 1 && record.raw.len() == out.len() + 2 * edge {
             self.bytes.extend_from_slice(record.raw);
-            (start, self.bytes.len())
+            let end = self.bytes.len();
+            ((start + edge, end - edge), (start, end))
+        } else {
+            self.bytes.extend_from_slice(out);
+            let out_end = self.bytes.len();
+            self.bytes.extend_from_slice(record.raw);
+            ((start, out_end), (out_end, self.bytes.len()))
         };
         let ends_start = self.ends.len();
         self.ends.extend_from_slice(ends);
