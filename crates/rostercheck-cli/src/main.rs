@@ -74,6 +74,10 @@ enum Command {
         /// them; about twice the bytes).
         #[arg(long, value_enum, default_value_t = Ids::Short)]
         ids: Ids,
+        /// Quote every field, as PowerShell's Export-Csv and some SIS exports do (by default
+        /// only values with a comma or a quote are quoted).
+        #[arg(long)]
+        quote_all: bool,
     },
 }
 
@@ -192,6 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             mode,
             seed,
             ids,
+            quote_all,
         } => {
             let mut opts = match &preset {
                 Some(p) => rostercheck_gen::GenOptions::preset(p).ok_or_else(|| {
@@ -214,6 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             opts.seed = seed;
             opts.uuid_ids = ids == Ids::Uuid;
+            opts.quote_all = quote_all;
             let stats = input::generate(&opts, &out)?;
             eprintln!(
                 "wrote {} files, {} rows, {} bytes to {}",

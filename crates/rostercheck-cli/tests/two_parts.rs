@@ -30,6 +30,7 @@ fn package(name: &str, defects: bool) -> PathBuf {
         seed: 4,
         crlf: false,
         uuid_ids: false,
+        quote_all: false,
     })
     .unwrap();
     for (file, bytes) in files {

@@ -21,6 +21,7 @@ fn package(version: Version, mode: Mode, students: u64) -> Package {
         seed: 7,
         crlf: mode == Mode::Delta,
         uuid_ids: false,
+        quote_all: false,
     };
     generate_in_memory(&opts).expect("generate")
 }
@@ -90,6 +91,7 @@ fn packages_with_uuid_ids_have_no_findings() {
             version,
             students: 900,
             uuid_ids: true,
+            quote_all: false,
             ..GenOptions::default()
         };
         let pkg = generate_in_memory(&opts).expect("generate");

@@ -134,6 +134,7 @@ fn generated(version: Version, mode: Mode, students: u64, seed: u64) -> Package 
         seed,
         crlf: seed.is_multiple_of(2),
         uuid_ids: false,
+        quote_all: false,
     })
     .expect("generate")
 }

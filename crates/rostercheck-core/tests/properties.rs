@@ -31,6 +31,7 @@ fn package(v11: bool, delta: bool, students: u64, seed: u64) -> Package {
         seed,
         crlf: seed.is_multiple_of(2),
         uuid_ids: false,
+        quote_all: false,
     };
     generate_in_memory(&opts).expect("generate")
 }

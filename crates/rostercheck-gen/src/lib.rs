@@ -87,6 +87,9 @@ pub struct GenOptions {
     /// sourcedIds as UUIDs (36 characters), as most SIS exports write them, instead of short
     /// readable ones (`stu-0000042`): about twice the bytes for the same roster.
     pub uuid_ids: bool,
+    /// Every field quoted (`"stu-0000042","","",…`), as PowerShell's Export-Csv and some SIS
+    /// exports write them, instead of quotes only where a value needs them.
+    pub quote_all: bool,
 }
 
 impl Default for GenOptions {
@@ -98,6 +101,7 @@ impl Default for GenOptions {
             seed: 1,
             crlf: false,
             uuid_ids: false,
+            quote_all: false,
         }
     }
 }
@@ -157,7 +161,7 @@ pub fn generate(
     let g = Gen::new(opts);
     let mut stats = GenStats::default();
     for &file in g.files() {
-        let mut out = Out::new(file.name(), open(file.name())?, opts.crlf, opts.uuid_ids);
+        let mut out = Out::new(file.name(), open(file.name())?, opts);
         match file {
             File::Manifest => g.manifest(&mut out)?,
             File::Orgs => g.orgs(&mut out)?,

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::FileStats;
+use crate::{FileStats, GenOptions};
 
 /// Flush the buffer to the underlying writer once it holds this many bytes.
 const CHUNK: usize = 64 * 1024;
@@ -16,26 +16,33 @@ pub(crate) struct Out {
     rows: u64,
     eol: &'static [u8],
     uuids: bool,
+    /// Quote every field (see `GenOptions::quote_all`): each line is rewritten so as it ends.
+    quote_all: bool,
+    /// Where the line being written starts in `buf`.
+    line_start: usize,
+    scratch: Vec<u8>,
 }
 
 impl Out {
-    pub(crate) fn new(name: &'static str, w: Box<dyn Write>, crlf: bool, uuids: bool) -> Self {
+    pub(crate) fn new(name: &'static str, w: Box<dyn Write>, opts: &GenOptions) -> Self {
         Out {
             name,
             w,
             buf: Vec::with_capacity(CHUNK + 4096),
             bytes: 0,
             rows: 0,
-            eol: if crlf { b"\r\n" } else { b"\n" },
-            uuids,
+            eol: if opts.crlf { b"\r\n" } else { b"\n" },
+            uuids: opts.uuid_ids,
+            quote_all: opts.quote_all,
+            line_start: 0,
+            scratch: Vec::new(),
         }
     }
 
     /// Writes the header line (not counted as a data row).
     pub(crate) fn header(&mut self, columns: &str) -> io::Result<()> {
         self.buf.extend_from_slice(columns.as_bytes());
-        self.buf.extend_from_slice(self.eol);
-        self.maybe_flush()
+        self.end_line()
     }
 
     /// Appends bytes verbatim (separators, constant tokens, pre-quoted lists).
@@ -100,9 +107,56 @@ impl Out {
     /// Terminates the current data row.
     #[inline]
     pub(crate) fn end_row(&mut self) -> io::Result<()> {
-        self.buf.extend_from_slice(self.eol);
         self.rows += 1;
+        self.end_line()
+    }
+
+    fn end_line(&mut self) -> io::Result<()> {
+        if self.quote_all {
+            self.quote_every_field();
+        }
+        self.buf.extend_from_slice(self.eol);
+        self.line_start = self.buf.len();
         self.maybe_flush()
+    }
+
+    /// Rewrites the line being written with every field quoted: a field quoted already is
+    /// kept as it is, any other gets quotes around it (it holds no quote nor comma).
+    fn quote_every_field(&mut self) {
+        let line = self.buf.get(self.line_start..).unwrap_or_default();
+        self.scratch.clear();
+        let mut i = 0;
+        loop {
+            let start = i;
+            if line.get(i) == Some(&b'"') {
+                // Through its closing quote (a doubled quote is part of the value).
+                i += 1;
+                while let Some(&c) = line.get(i) {
+                    i += 1;
+                    if c == b'"' && line.get(i) != Some(&b'"') {
+                        break;
+                    }
+                    i += usize::from(c == b'"');
+                }
+                self.scratch
+                    .extend_from_slice(line.get(start..i).unwrap_or_default());
+            } else {
+                while line.get(i).is_some_and(|c| *c != b',') {
+                    i += 1;
+                }
+                self.scratch.push(b'"');
+                self.scratch
+                    .extend_from_slice(line.get(start..i).unwrap_or_default());
+                self.scratch.push(b'"');
+            }
+            if line.get(i) != Some(&b',') {
+                break;
+            }
+            self.scratch.push(b',');
+            i += 1;
+        }
+        self.buf.truncate(self.line_start);
+        self.buf.extend_from_slice(&self.scratch);
     }
 
     #[inline]
@@ -117,6 +171,7 @@ impl Out {
         self.w.write_all(&self.buf)?;
         self.bytes += self.buf.len() as u64;
         self.buf.clear();
+        self.line_start = 0;
         Ok(())
     }
 
