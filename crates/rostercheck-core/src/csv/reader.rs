@@ -31,8 +31,10 @@ pub struct Record<'a> {
     pub line: u64,
     /// 1-based physical line where the record ends (greater than `line` when a quoted field spans lines).
     pub end_line: u64,
-    /// Field bytes: csv-core's unescaped fields back to back, or (fast path) the raw line with
-    /// its commas, in which case `sep` is 1.
+    /// Field bytes: csv-core's unescaped fields back to back (`sep` 0), or from a fast path
+    /// (`RecordReader::fast_line`) the raw line with its commas, or its fields copied without
+    /// their quotes with a comma between them (`sep` 1), or a line of quoted fields inside
+    /// its first and last quote, `","` between them (`sep` 3).
     out: &'a [u8],
     ends: &'a [usize],
     sep: usize,
@@ -121,13 +123,8 @@ impl<'a> Record<'a> {
         self.ends.get(i).copied().unwrap_or(0)
     }
 
-    /// True for a line read by the fast path: no quote and no NUL byte in it.
-    pub fn is_plain(&self) -> bool {
-        self.sep == 1
-    }
-
-    /// True for a line read by a fast path (no quote, or every field quoted): one physical
-    /// line, no NUL byte, no quote out of place.
+    /// True for a line read by a fast path (`RecordReader::fast_line`): one physical line, no
+    /// NUL byte, no quote out of place.
     pub fn is_fast(&self) -> bool {
         self.sep > 0
     }
@@ -258,7 +255,8 @@ impl RecordReader {
     /// The fast path for the common line: when the next line is complete in `input` and has no
     /// quote or NUL byte, its fields are the bytes between commas, exactly as csv-core would
     /// split them, so they are found in one pass and borrowed from `input` without a copy.
-    /// Returns the bytes consumed; 0 leaves the line to csv-core.
+    /// A line whose fields are all quoted, or some, without a quote inside one, is read by
+    /// the paths after it. Returns the bytes consumed; 0 leaves the line to csv-core.
     fn fast_line(&mut self, input: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
         // Empty lines (and the LF of a CRLF) before the record.
         let start = input
@@ -280,13 +278,12 @@ impl RecordReader {
             return start;
         }
         // A line whose fields are all quoted: its fields are found between the quotes.
+        let terminator = rest.get(len).copied();
         if line.first() == Some(&b'"') {
             if !self.quoted_fields(line) {
-                self.ends_len = 0;
-                return start;
+                return self.mixed_line(line, terminator, start, on_event);
             }
-            return start
-                + self.emit_line(line, rest.get(len).copied(), QUOTED_SEPARATOR, on_event);
+            return start + self.emit_line(line, terminator, QUOTED_SEPARATOR, on_event);
         }
         // Eight bytes at a time: a word holding a byte below `-` (which includes `,`, `"` and
         // NUL) has its commas found with bit operations, without a loop over its bytes.
@@ -299,22 +296,96 @@ impl RecordReader {
             if x.wrapping_sub(0x2d2d_2d2d_2d2d_2d2d) & !x & 0x8080_8080_8080_8080 != 0
                 && !self.fast_word(x, at)
             {
-                self.ends_len = 0;
-                return start;
+                return self.mixed_line(line, terminator, start, on_event);
             }
             at += 8;
         }
         if !self.fast_bytes(words.remainder(), at) || !self.push_end(len) {
+            return self.mixed_line(line, terminator, start, on_event);
+        }
+        start + self.emit_line(line, terminator, 1, on_event)
+    }
+
+    /// A line that neither fast path above could read: [`RecordReader::mixed_fields`], or
+    /// csv-core (returns `start`, the bytes consumed before the line).
+    fn mixed_line(
+        &mut self,
+        line: &[u8],
+        terminator: Option<u8>,
+        start: usize,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> usize {
+        if !self.mixed_fields(line) {
             self.ends_len = 0;
+            self.out_len = 0;
             return start;
         }
-        start + self.emit_line(line, rest.get(len).copied(), 1, on_event)
+        start + self.emit_line(line, terminator, 0, on_event)
+    }
+
+    /// The fast path for a line with some fields quoted (`a,"b, c",d`, as spreadsheets write
+    /// a value with a comma): each field is unquoted without a quote in it, or quoted without
+    /// a quote inside (a doubled one), and the line has no NUL byte. The fields are copied,
+    /// without their quotes, into `out` with a comma between them (a quoted field's own
+    /// commas are told apart by the field ends); false leaves the line to csv-core.
+    fn mixed_fields(&mut self, line: &[u8]) -> bool {
+        self.ends_len = 0;
+        self.out_len = 0;
+        // (A longer line's raw bytes are cut: they could not be told from its fields'.)
+        if line.len() >= RAW_CAP || memchr::memchr(0, line).is_some() {
+            return false;
+        }
+        if self.out.len() < line.len() {
+            self.out.resize(line.len(), 0);
+        }
+        let mut at = 0;
+        loop {
+            let (from, to, next) = if line.get(at) == Some(&b'"') {
+                let from = at + 1;
+                let Some(close) = memchr::memchr(b'"', line.get(from..).unwrap_or_default()) else {
+                    return false;
+                };
+                (from, from + close, from + close + 1)
+            } else {
+                let rest = line.get(at..).unwrap_or_default();
+                let end = at + memchr::memchr2(b',', b'"', rest).unwrap_or(rest.len());
+                (at, end, end)
+            };
+            // After the field: a comma or the end of the line (not a quote, nor text after a
+            // closing quote).
+            let comma = match line.get(next) {
+                None => false,
+                Some(b',') => true,
+                Some(_) => return false,
+            };
+            let n = to - from;
+            let (Some(into), Some(field)) = (
+                self.out.get_mut(self.out_len..self.out_len + n),
+                line.get(from..to),
+            ) else {
+                return false;
+            };
+            into.copy_from_slice(field);
+            self.out_len += n;
+            if !self.push_end(self.out_len) {
+                return false;
+            }
+            if !comma {
+                return true;
+            }
+            if let Some(c) = self.out.get_mut(self.out_len) {
+                *c = b',';
+            }
+            self.out_len += 1;
+            at = next + 1;
+        }
     }
 
     /// Emits `line`, its field ends found (`self.ends`), as a record whose fields are the
     /// bytes between separators `sep` bytes wide, inside the line's first and last
-    /// `(sep - 1) / 2` bytes (the quotes of a line of quoted fields). Returns the bytes consumed,
-    /// with the line's terminator.
+    /// `(sep - 1) / 2` bytes (the quotes of a line of quoted fields); `sep` 0: the fields
+    /// copied into `out`, a comma between each two. Returns the bytes consumed, with the
+    /// line's terminator.
     fn emit_line(
         &mut self,
         line: &[u8],
@@ -323,11 +394,16 @@ impl RecordReader {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> usize {
         let len = line.len();
-        let edge = (sep - 1) / 2;
+        let (out, sep) = if sep == 0 {
+            (self.out.get(..self.out_len).unwrap_or_default(), 1)
+        } else {
+            let edge = (sep - 1) / 2;
+            (line.get(edge..len - edge).unwrap_or_default(), sep)
+        };
         let record = Record {
             line: self.line,
             end_line: self.line,
-            out: line.get(edge..len - edge).unwrap_or_default(),
+            out,
             ends: self.ends.get(..self.ends_len).unwrap_or_default(),
             sep,
             raw: line.get(..len.min(RAW_CAP)).unwrap_or_default(),
@@ -337,6 +413,7 @@ impl RecordReader {
         };
         on_event(Event::Record(record));
         self.ends_len = 0;
+        self.out_len = 0;
         self.line += 1;
         self.crs += u64::from(terminator == Some(b'\r'));
         self.prev_cr = terminator == Some(b'\r');
