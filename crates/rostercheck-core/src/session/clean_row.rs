@@ -14,7 +14,8 @@
 //! rule's fixture (the unoptimised session never takes this path).
 
 use super::{
-    dates_reversed, folded_columns, role_bits, role_conflict, FileState, Hit, Mode, Session,
+    dates_reversed, folded_columns, repeats, role_bits, role_conflict, FileState, Hit, Mode,
+    Session,
 };
 use crate::csv::Record;
 use crate::index::flag;
@@ -114,15 +115,7 @@ impl CleanRows {
                 pos,
                 column,
                 shape,
-                repeats: column.grades
-                    || matches!(
-                        column.ty,
-                        ValueType::Enum
-                            | ValueType::Boolean
-                            | ValueType::Date
-                            | ValueType::DateTime
-                            | ValueType::Year
-                    ),
+                repeats: repeats(column),
                 clean: Vec::new(),
                 found: None,
             });
