@@ -159,26 +159,30 @@ fn damaged_small_packages_give_the_same_report() {
 fn every_row_of_a_valid_package_takes_the_clean_path_where_there_is_one() {
     // Reports are the same either way (the tests here): only this fails if the short path of
     // enrollments, roles, demographics and 1.2's users stops being taken.
+    // (A row with a quoted field, such as a name with a comma, takes it too.)
     let pkg = generated(Version::V1_2, Mode::Bulk, 600, 5);
-    let clean_rows = |session: Session| {
-        let mut report = Report::new(100);
-        let session = validate_in_memory_with(session, &pkg, 0, &mut report);
-        assert!(!report.has_errors(), "{:?}", report.diagnostics);
-        session.clean_path_rows()
-    };
-    // (A quoted field, such as a name with a comma, takes it too.)
-    let rows: u64 = [
+    let (taken, rows) = clean_path_rows(&pkg, Session::new());
+    assert!(rows > 3000, "{rows} rows");
+    assert_eq!(taken, rows);
+    assert_eq!(clean_path_rows(&pkg, Session::unoptimised()).0, 0);
+}
+
+/// How many rows of the files with a clean path took it in `session`, and how many they hold
+/// (the package must be valid).
+fn clean_path_rows(pkg: &Package, session: Session) -> (u64, u64) {
+    let mut report = Report::new(100);
+    let session = validate_in_memory_with(session, pkg, 0, &mut report);
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let rows = [
         "enrollments.csv",
         "roles.csv",
         "demographics.csv",
         "users.csv",
     ]
     .iter()
-    .map(|name| file_text(&pkg, name).lines().skip(1).count() as u64)
+    .map(|name| file_text(pkg, name).lines().skip(1).count() as u64)
     .sum();
-    assert!(rows > 3000, "{rows} rows");
-    assert_eq!(clean_rows(Session::new()), rows);
-    assert_eq!(clean_rows(Session::unoptimised()), 0);
+    (session.clean_path_rows(), rows)
 }
 
 #[test]
@@ -709,19 +713,8 @@ fn packages_with_every_field_quoted_give_the_same_report() {
 fn a_valid_package_with_every_field_quoted_takes_the_fast_paths() {
     let mut pkg = generated(Version::V1_2, Mode::Bulk, 600, 5);
     quote_every_field(&mut pkg);
-    let mut report = Report::new(100);
-    let session = validate_in_memory_with(Session::new(), &pkg, 0, &mut report);
-    assert!(!report.has_errors(), "{:?}", report.diagnostics);
-    let rows: u64 = [
-        "enrollments.csv",
-        "roles.csv",
-        "demographics.csv",
-        "users.csv",
-    ]
-    .iter()
-    .map(|name| file_text(&pkg, name).lines().count() as u64 - 1)
-    .sum();
-    assert_eq!(session.clean_path_rows(), rows);
+    let (taken, rows) = clean_path_rows(&pkg, Session::new());
+    assert_eq!(taken, rows);
     let parts = compare_in_parts(&pkg, &[4096], "valid, every field quoted");
     assert_eq!(parts.refused, 0, "{parts:?}");
 }
