@@ -209,6 +209,17 @@ impl IdLog {
         }
     }
 
+    /// [`IdLog::reserve`], in the room of `spare` when it has more (the log of a file before:
+    /// its memory has been written already, so filling it again costs no page faults).
+    pub fn reserve_reusing(&mut self, more: usize, mut spare: Vec<Entry>) {
+        if self.eager.is_none() && spare.capacity() > self.log.capacity() {
+            spare.clear();
+            spare.extend_from_slice(&self.log);
+            self.log = spare;
+        }
+        self.reserve(more);
+    }
+
     /// Records `key` defined on `line`. `value` and `raw` are asked for only when the row may
     /// be a duplicate. A `quiet` definition claims the key but is never reported.
     pub fn add(&mut self, key: u64, line: u64, tag: u8, quiet: bool, value: &str, raw: &[u8]) {
@@ -333,10 +344,23 @@ impl IdLog {
     /// as [`IdLog::seal`] finds them, without sorting ten million ids of enrollments.csv: a
     /// repeated key was flagged by the filter when it came again, so only the entries of
     /// flagged keys (a few per thousand) are gathered and compared.
-    pub fn into_duplicates(mut self) -> Vec<Duplicate> {
+    pub fn into_duplicates(self) -> Vec<Duplicate> {
+        self.into_duplicates_and_room().0
+    }
+
+    /// [`IdLog::into_duplicates`], and the log's room, emptied, for the next file's log
+    /// ([`IdLog::reserve_reusing`]).
+    pub fn into_duplicates_and_room(mut self) -> (Vec<Duplicate>, Vec<Entry>) {
         if self.eager.is_some() || !self.entries.is_empty() {
-            return self.seal();
+            return (self.seal(), Vec::new());
         }
+        let dups = self.duplicates_in_log();
+        let mut room = std::mem::take(&mut self.log);
+        room.clear();
+        (dups, room)
+    }
+
+    fn duplicates_in_log(&mut self) -> Vec<Duplicate> {
         if self.flagged_keys.is_empty() {
             return Vec::new();
         }

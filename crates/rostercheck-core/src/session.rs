@@ -248,6 +248,10 @@ pub struct Session {
     cells: Vec<Option<&'static str>>,
     /// A finished file's reader, reset and reused for the next file.
     spare_reader: Option<RecordReader>,
+    /// The largest id log of a finished file that nothing looks up in (usernames, emails,
+    /// enrollments…), emptied: the next file's log takes its room, whose memory has been
+    /// written already (first touches of fresh memory are most of the run's page faults).
+    spare_log: Vec<index::Entry>,
     /// For a session made by `fork`: the overview as it was then.
     fork_base: Option<Box<OverviewBuilder>>,
     /// Files whose second part was checked by a forked session and absorbed.
@@ -293,6 +297,7 @@ impl Session {
             texts: Vec::new(),
             cells: Vec::new(),
             spare_reader: None,
+            spare_log: Vec::new(),
             fork_base: None,
             parts_absorbed: 0,
             clean_path_rows: 0,
@@ -1019,7 +1024,8 @@ impl Session {
         let more = (expected.saturating_sub(file.row_bytes) / per_row) * 21 / 20;
         let more = usize::try_from(more).unwrap_or(usize::MAX).min(1 << 28);
         if file.columns.sourced_id.is_some() {
-            self.index.table_mut(file.kind).reserve(more);
+            let spare = std::mem::take(&mut self.spare_log);
+            self.index.table_mut(file.kind).reserve_reusing(more, spare);
         }
         if file.kind == FileKind::Users {
             if file.columns.username.is_some() {
@@ -1053,7 +1059,12 @@ impl Session {
             // tables are not kept past the file's end.
             let kept = which == Repeated::SourcedId && file.kind.is_referenced();
             let dups = if at_end && !kept {
-                std::mem::replace(log, index::IdLog::new(self.unoptimised)).into_duplicates()
+                let (dups, room) = std::mem::replace(log, index::IdLog::new(self.unoptimised))
+                    .into_duplicates_and_room();
+                if room.capacity() > self.spare_log.capacity() {
+                    self.spare_log = room;
+                }
+                dups
             } else if at_end {
                 log.seal()
             } else if log.compaction_due() {
