@@ -129,7 +129,7 @@ impl<'a> Record<'a> {
         self.sep > 0
     }
 
-    /// Bytes between two fields in [`Record::all_bytes`] (0 or 1).
+    /// Bytes between two fields in [`Record::all_bytes`] (0, 1, or 3 for `","`).
     pub fn separator_width(&self) -> usize {
         self.sep
     }
