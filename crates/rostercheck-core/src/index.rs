@@ -87,7 +87,7 @@ fn needs_folding(bytes: &[u8]) -> bool {
                 != 0
     };
     let mut words = bytes.chunks_exact(8);
-    if (&mut words).any(|w| word(u64::from_le_bytes(w.try_into().unwrap_or_default()))) {
+    if words.any(|w| word(u64::from_le_bytes(w.try_into().unwrap_or_default()))) {
         return true;
     }
     words
