@@ -55,10 +55,11 @@ export function build() {
 }
 
 /** `source` without its whole-line comments: lines that hold only a `//` comment, and
- *  `/* … *\/` blocks that start a line and end one. Comments after code stay. */
+ *  `/* … *\/` blocks that start a line and end one (with nothing after them: a block
+ *  followed by code is kept whole). Comments after code stay. */
 export function withoutCommentLines(source) {
   return source
-    .replace(/^[ \t]*\/\*[\s\S]*?\*\/[ \t]*\n/gm, '')
+    .replace(/^[ \t]*\/\*(?:[^*]|\*(?!\/))*\*\/[ \t]*\n/gm, '')
     .replace(/^[ \t]*\/\/.*\n/gm, '');
 }
 

@@ -364,14 +364,9 @@ impl IdLog {
     /// The duplicates of a table nothing looks up in once its file has ended, in line order,
     /// as [`IdLog::seal`] finds them, without sorting ten million ids of enrollments.csv: a
     /// repeated key was flagged by the filter when it came again, so only the entries of
-    /// flagged keys (a few per thousand) are gathered and compared.
-    pub fn into_duplicates(self) -> Vec<Duplicate> {
-        self.into_duplicates_and_room().0
-    }
-
-    /// [`IdLog::into_duplicates`], and the log's room, emptied, for the next file's log
-    /// ([`IdLog::reserve_reusing`]).
-    pub fn into_duplicates_and_room(mut self) -> (Vec<Duplicate>, Vec<Entry>) {
+    /// flagged keys (a few per thousand) are gathered and compared. Also returns the log's
+    /// room, emptied, for the next file's log ([`IdLog::reserve_reusing`]).
+    pub fn into_duplicates(mut self) -> (Vec<Duplicate>, Vec<Entry>) {
         if self.eager.is_some() || !self.entries.is_empty() {
             return (self.seal(), Vec::new());
         }

@@ -1059,8 +1059,8 @@ impl Session {
             // tables are not kept past the file's end.
             let kept = which == Repeated::SourcedId && file.kind.is_referenced();
             let dups = if at_end && !kept {
-                let (dups, room) = std::mem::replace(log, index::IdLog::new(self.unoptimised))
-                    .into_duplicates_and_room();
+                let (dups, room) =
+                    std::mem::replace(log, index::IdLog::new(self.unoptimised)).into_duplicates();
                 if room.capacity() > self.spare_log.capacity() {
                     self.spare_log = room;
                 }
@@ -2495,7 +2495,6 @@ fn folded_columns(file: &FileState) -> [Option<usize>; 2] {
     }
 }
 
-/// Whether `start` is a later date than `end` (both valid dates).
 /// A few values a column's checks found nothing in (a class's grades, terms and subjects
 /// take a handful of values in turn): the oldest gives way to a new one.
 #[derive(Default)]
@@ -2538,6 +2537,7 @@ fn repeats(column: &crate::spec::ColumnSpec) -> bool {
         )
 }
 
+/// Whether `start` is a later date than `end` (both valid dates).
 fn dates_reversed(start: &str, end: &str) -> bool {
     matches!((values::parse_date(start), values::parse_date(end)), (Some(a), Some(b)) if a > b)
 }

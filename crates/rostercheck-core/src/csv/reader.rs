@@ -3,9 +3,16 @@ use csv_core::{ReadRecordResult, Reader};
 /// Raw bytes kept per record for quote analysis and for showing the offending line.
 const RAW_CAP: usize = 64 * 1024;
 
-/// The separator between the fields of a line whose fields are all quoted, as the fast path
-/// reads it: `","`.
-const QUOTED_SEPARATOR: usize = 3;
+/// Where a fast path found a line's fields (see [`RecordReader::emit_line`]).
+#[derive(Clone, Copy)]
+enum Fields {
+    /// Between the line's commas.
+    InLine,
+    /// Inside the line's first and last quote, `","` between them.
+    InQuotes,
+    /// Copied into the reader's `out` without their quotes, a comma between them.
+    Copied,
+}
 
 /// A record's unescaped bytes and field count are kept up to these limits; a longer record is
 /// skipped (and reported) instead of growing memory without bound. No OneRoster record comes
@@ -283,7 +290,7 @@ impl RecordReader {
             if !self.quoted_fields(line) {
                 return self.mixed_line(line, terminator, start, on_event);
             }
-            return start + self.emit_line(line, terminator, QUOTED_SEPARATOR, on_event);
+            return start + self.emit_line(line, terminator, Fields::InQuotes, on_event);
         }
         // Eight bytes at a time: a word holding a byte below `-` (which includes `,`, `"` and
         // NUL) has its commas found with bit operations, without a loop over its bytes.
@@ -303,7 +310,7 @@ impl RecordReader {
         if !self.fast_bytes(words.remainder(), at) || !self.push_end(len) {
             return self.mixed_line(line, terminator, start, on_event);
         }
-        start + self.emit_line(line, terminator, 1, on_event)
+        start + self.emit_line(line, terminator, Fields::InLine, on_event)
     }
 
     /// A line that neither fast path above could read: [`RecordReader::mixed_fields`], or
@@ -320,7 +327,7 @@ impl RecordReader {
             self.out_len = 0;
             return start;
         }
-        start + self.emit_line(line, terminator, 0, on_event)
+        start + self.emit_line(line, terminator, Fields::Copied, on_event)
     }
 
     /// The fast path for a line with some fields quoted (`a,"b, c",d`, as spreadsheets write
@@ -381,24 +388,20 @@ impl RecordReader {
         }
     }
 
-    /// Emits `line`, its field ends found (`self.ends`), as a record whose fields are the
-    /// bytes between separators `sep` bytes wide, inside the line's first and last
-    /// `(sep - 1) / 2` bytes (the quotes of a line of quoted fields); `sep` 0: the fields
-    /// copied into `out`, a comma between each two. Returns the bytes consumed, with the
-    /// line's terminator.
+    /// Emits `line` as a record whose field ends were found (`self.ends`), its fields where
+    /// `fields` says. Returns the bytes consumed, with the line's terminator.
     fn emit_line(
         &mut self,
         line: &[u8],
         terminator: Option<u8>,
-        sep: usize,
+        fields: Fields,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> usize {
         let len = line.len();
-        let (out, sep) = if sep == 0 {
-            (self.out.get(..self.out_len).unwrap_or_default(), 1)
-        } else {
-            let edge = (sep - 1) / 2;
-            (line.get(edge..len - edge).unwrap_or_default(), sep)
+        let (out, sep) = match fields {
+            Fields::InLine => (line, 1),
+            Fields::InQuotes => (line.get(1..len.saturating_sub(1)).unwrap_or_default(), 3),
+            Fields::Copied => (self.out.get(..self.out_len).unwrap_or_default(), 1),
         };
         let record = Record {
             line: self.line,
