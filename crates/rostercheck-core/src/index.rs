@@ -179,10 +179,15 @@ pub struct IdLog {
     /// Log entries still to arrive, for a log read from bytes without them (see
     /// [`IdLog::receive`]).
     awaited: usize,
-    /// A part's log that is only compared ([`IdLog::compare_only`]): its values travel as
-    /// bare keys, arriving in `keys`, and only the entries of its flagged keys with lines.
+    /// A log that is only compared: nothing looks values up in it (the sourcedIds of a file
+    /// no other file refers to, usernames, emails: [`IdLog::keys_only`]), or a part's log
+    /// made so to travel ([`IdLog::compare_only`]). Its values are kept as bare keys in `keys`,
+    /// with their lines in `lines` (8 bytes a value instead of an [`Entry`]'s 16: a city's
+    /// enrollments alone are nine million), or arrive there from another worker (without
+    /// lines: only the entries of a part's flagged keys travel with theirs).
     compared: bool,
     keys: Vec<u64>,
+    lines: KeyLines,
     flagged_entries: Vec<Entry>,
     /// False once the findings of its duplicates are only counted (past the listing cap):
     /// their values and raw lines are not kept any more.
@@ -212,6 +217,7 @@ impl IdLog {
             awaited: 0,
             compared: false,
             keys: Vec::new(),
+            lines: KeyLines::default(),
             flagged_entries: Vec::new(),
             values_wanted: true,
             sorted: true,
@@ -219,26 +225,44 @@ impl IdLog {
         }
     }
 
+    /// Keeps the values to come as bare keys, their lines apart: for a fresh log that nothing
+    /// will look values up in, only compare (see `compared`).
+    pub fn keys_only(&mut self) {
+        if self.eager.is_none() && self.entries.is_empty() && self.log.is_empty() {
+            self.compared = true;
+        }
+    }
+
     /// Expects about `more` values to be added before the next seal (avoids regrowing).
     pub fn reserve(&mut self, more: usize) {
         if self.eager.is_none() {
-            self.log.reserve(more);
-            let words = (self.entries.len() + self.log.len() + more) / 4;
+            if self.compared {
+                self.keys.reserve(more);
+            } else {
+                self.log.reserve(more);
+            }
+            let words = (self.logged() + more) / 4;
             if words > self.filter.len() {
                 self.rebuild_filter(words);
             }
         }
     }
 
-    /// [`IdLog::reserve`], in the room of `spare` when it has more (the log of a file before:
-    /// its memory has been written already, so filling it again costs no page faults).
-    pub fn reserve_reusing(&mut self, more: usize, mut spare: Vec<Entry>) {
-        if self.eager.is_none() && spare.capacity() > self.log.capacity() {
+    /// [`IdLog::reserve`], in the room of `spare` when it has more (the keys of a file before:
+    /// its memory has been written already, so filling it again costs no page faults). Only
+    /// a log kept as bare keys takes it.
+    pub fn reserve_reusing(&mut self, more: usize, mut spare: Vec<u64>) {
+        if self.eager.is_none() && self.compared && spare.capacity() > self.keys.capacity() {
             spare.clear();
-            spare.extend_from_slice(&self.log);
-            self.log = spare;
+            spare.extend_from_slice(&self.keys);
+            self.keys = spare;
         }
         self.reserve(more);
+    }
+
+    /// Values added or received since the last merge, kept as entries or as bare keys.
+    fn logged(&self) -> usize {
+        self.entries.len() + self.log.len() + self.keys.len()
     }
 
     /// Records `key` defined on `line`. `value` and `raw` are asked for only when the row may
@@ -268,12 +292,17 @@ impl IdLog {
             }
             return;
         }
-        let seen = (self.entries.len() + self.log.len()) / 4;
+        let seen = self.logged() / 4;
         if seen >= self.filter.len() {
             self.rebuild_filter((seen * 2).max(1024));
         }
-        self.log.push(entry);
-        self.sorted = false;
+        if self.compared {
+            self.lines.note(self.keys.len(), entry);
+            self.keys.push(key);
+        } else {
+            self.log.push(entry);
+            self.sorted = false;
+        }
         if self.filter_insert(key) {
             return;
         }
@@ -337,6 +366,7 @@ impl IdLog {
             .iter()
             .chain(self.log.iter())
             .map(|e| e.key)
+            .chain(self.keys.iter().copied())
             .collect();
         for k in keys {
             self.filter_insert(k);
@@ -366,12 +396,12 @@ impl IdLog {
     /// repeated key was flagged by the filter when it came again, so only the entries of
     /// flagged keys (a few per thousand) are gathered and compared. Also returns the log's
     /// room, emptied, for the next file's log ([`IdLog::reserve_reusing`]).
-    pub fn into_duplicates(mut self) -> (Vec<Duplicate>, Vec<Entry>) {
+    pub fn into_duplicates(mut self) -> (Vec<Duplicate>, Vec<u64>) {
         if self.eager.is_some() || !self.entries.is_empty() {
             return (self.seal(), Vec::new());
         }
         let dups = self.duplicates_in_log();
-        let mut room = std::mem::take(&mut self.log);
+        let mut room = std::mem::take(&mut self.keys);
         room.clear();
         (dups, room)
     }
@@ -380,8 +410,9 @@ impl IdLog {
         if self.flagged_keys.is_empty() {
             return Vec::new();
         }
-        let mut hits = KeySet::new(std::mem::take(&mut self.flagged_keys))
-            .entries_among(self.log.iter().chain(self.runs.iter().flatten()));
+        let set = KeySet::new(std::mem::take(&mut self.flagged_keys));
+        let mut hits = set.entries_among(self.log.iter().chain(self.runs.iter().flatten()));
+        hits.extend(self.keyed_entries_among(&set));
         sort_entries(&mut hits);
         let mut candidates = std::mem::take(&mut self.candidates);
         let mut dups = Vec::new();
@@ -420,6 +451,16 @@ impl IdLog {
     }
 
     fn merge_log(&mut self) -> Vec<Duplicate> {
+        // (A log of bare keys becomes entries here: only a file that repeats values
+        // massively is merged before its end, and a compared log is sealed only then.)
+        if !self.keys.is_empty() {
+            let lines = std::mem::take(&mut self.lines);
+            let keys = std::mem::take(&mut self.keys);
+            self.log.reserve(keys.len());
+            self.log
+                .extend(keys.iter().enumerate().map(|(i, k)| lines.entry(i, *k)));
+            self.sorted = false;
+        }
         for mut run in std::mem::take(&mut self.runs) {
             self.sort_log();
             // (A compared-only log's runs were taken in unsorted.)
@@ -606,7 +647,12 @@ impl IdLog {
                 return true;
             }
             let maybe = KeySet::new(maybe);
-            return !self.log.iter().any(|e| maybe.contains(e.key));
+            return !self
+                .log
+                .iter()
+                .map(|e| e.key)
+                .chain(self.keys.iter().copied())
+                .any(|k| maybe.contains(k));
         }
         // Both logs sorted (the other part's by its own thread, see `sort_log`): a value in
         // both would be neighbours in a walk through the two.
@@ -695,11 +741,12 @@ impl IdLog {
         for c in &mut self.candidates {
             c.0 += by;
         }
+        self.lines.shift(by);
     }
 
-    /// Log entries not yet sorted into the table.
+    /// Log entries not yet sorted into the table (bare keys included).
     pub fn log_len(&self) -> usize {
-        self.log.len()
+        self.log.len() + self.keys.len()
     }
 
     /// Marks a part's log as only compared (nothing looks values up in it): its values then
@@ -708,21 +755,45 @@ impl IdLog {
     pub fn compare_only(&mut self) {
         self.compared = true;
         if !self.flagged_keys.is_empty() {
-            self.flagged_entries =
-                KeySet::new(self.flagged_keys.clone()).entries_among(self.log.iter());
+            let set = KeySet::new(self.flagged_keys.clone());
+            self.flagged_entries = set.entries_among(self.log.iter());
+            self.flagged_entries.extend(self.keyed_entries_among(&set));
         }
+    }
+
+    /// The entries of the bare keys in `set`, with their lines, in log order.
+    fn keyed_entries_among(&self, set: &KeySet) -> Vec<Entry> {
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| set.contains(**k))
+            .map(|(i, k)| self.lines.entry(i, *k))
+            .collect()
     }
 
     /// Appends the values `from..to` of the log (as far as there are) as bytes, for
     /// [`IdLog::receive`] on the other side: a log of ten million ids travels in pieces, never
-    /// as one more copy.
+    /// as one more copy. (A log only compared sends its entries' keys, then its bare keys.)
     pub fn put_values(&self, from: usize, to: usize, out: &mut Vec<u8>) {
-        let to = to.min(self.log.len());
-        let slice = self.log.get(from.min(to)..to).unwrap_or_default();
+        let to = to.min(self.log_len());
+        let from = from.min(to);
+        let (entries, keys) = if self.compared {
+            (self.log.len(), self.keys.len())
+        } else {
+            (self.log.len(), 0)
+        };
+        let slice = self
+            .log
+            .get(from.min(entries)..to.min(entries))
+            .unwrap_or_default();
         if self.compared {
-            out.reserve(slice.len() * 8);
-            for e in slice {
-                out.extend_from_slice(&e.key.to_le_bytes());
+            let bare = self
+                .keys
+                .get(from.saturating_sub(entries).min(keys)..to.saturating_sub(entries).min(keys))
+                .unwrap_or_default();
+            out.reserve((slice.len() + bare.len()) * 8);
+            for key in slice.iter().map(|e| e.key).chain(bare.iter().copied()) {
+                out.extend_from_slice(&key.to_le_bytes());
             }
         } else {
             put_entries(slice, out);
@@ -768,9 +839,79 @@ impl IdLog {
             + self.log.capacity() * std::mem::size_of::<Entry>()
             + self.runs.iter().map(|r| r.capacity()).sum::<usize>() * std::mem::size_of::<Entry>()
             + self.flagged_entries.capacity() * std::mem::size_of::<Entry>()
-            + (self.filter.capacity() + self.keys.capacity() + self.flagged_keys.capacity()) * 8;
+            + (self.filter.capacity() + self.keys.capacity() + self.flagged_keys.capacity()) * 8
+            + self.lines.footprint();
         (self.entries.len(), bytes)
     }
+}
+
+/// The lines of a log's bare keys (see `IdLog::compared`): the line of the key at a position
+/// is that of the last step at or before it plus the keys between them, since a file's rows
+/// are one line each but where a step says otherwise (a blank line, a record over several
+/// lines, a row whose id was not kept). The few keys with a tag or defined by a broken row
+/// (`quiet`) are listed apart.
+#[derive(Default)]
+struct KeyLines {
+    /// (position, line) where a key's line is not the one its step foretells.
+    steps: Vec<(usize, u32)>,
+    /// (position, tag, quiet) of the keys with either.
+    odd: Vec<(usize, u8, bool)>,
+}
+
+impl KeyLines {
+    /// Notes `entry`'s line, tag and quiet for the key at `position` (positions come in
+    /// order, as the keys are appended).
+    fn note(&mut self, position: usize, entry: Entry) {
+        let foretold = self
+            .steps
+            .last()
+            .map(|&(at, line)| line_after(line, position.saturating_sub(at)));
+        if foretold != Some(entry.line) {
+            self.steps.push((position, entry.line));
+        }
+        if entry.tag != 0 || entry.quiet {
+            self.odd.push((position, entry.tag, entry.quiet));
+        }
+    }
+
+    /// The entry of `key`, at `position` of the keys.
+    fn entry(&self, position: usize, key: u64) -> Entry {
+        let steps_before = self.steps.partition_point(|s| s.0 <= position);
+        let line = steps_before
+            .checked_sub(1)
+            .and_then(|i| self.steps.get(i))
+            .map_or(0, |&(at, line)| line_after(line, position - at));
+        let (tag, quiet) = self
+            .odd
+            .binary_search_by_key(&position, |o| o.0)
+            .ok()
+            .and_then(|i| self.odd.get(i))
+            .map_or((0, false), |o| (o.1, o.2));
+        Entry {
+            key,
+            line,
+            tag,
+            flags: 0,
+            quiet,
+        }
+    }
+
+    /// Every line `by` lines down (as `IdLog::shift_lines` moves entries).
+    fn shift(&mut self, by: u64) {
+        for step in &mut self.steps {
+            step.1 = line_after(step.1, usize::try_from(by).unwrap_or(usize::MAX));
+        }
+    }
+
+    fn footprint(&self) -> usize {
+        self.steps.capacity() * std::mem::size_of::<(usize, u32)>()
+            + self.odd.capacity() * std::mem::size_of::<(usize, u8, bool)>()
+    }
+}
+
+/// `line` plus `rows`, saturating as an [`Entry`]'s line does.
+fn line_after(line: u32, rows: usize) -> u32 {
+    u32::try_from(u64::from(line).saturating_add(rows as u64)).unwrap_or(u32::MAX)
 }
 
 impl Entry {
@@ -1228,7 +1369,7 @@ impl Wire for IdLog {
     fn put(&self, out: &mut Vec<u8>) {
         debug_assert!(self.eager.is_none() && self.runs.is_empty());
         put_table(&self.entries, out);
-        self.log.len().put(out);
+        self.log_len().put(out);
         self.candidates.put(out);
         self.flagged.put(out);
         self.flagged_keys.put(out);
@@ -1333,5 +1474,62 @@ mod short_key_tests {
                 "bit {bit} set in {ones} of 100000 keys"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod key_log_tests {
+    use super::IdLog;
+
+    /// Rows with repeated ids on irregular lines (gaps, records over several lines, broken
+    /// rows, lines past u32::MAX), added to `log`.
+    fn fill(log: &mut IdLog) {
+        let mut line = 2u64;
+        for i in 0..5_000u64 {
+            let id = i % 1_700; // every id about three times
+            let value = format!("id-{id}");
+            let quiet = i % 97 == 0;
+            log.add(super::key(&value), line, 0, quiet, &value, value.as_bytes());
+            line += match i % 13 {
+                0 => 3,
+                5 => 2,
+                _ => 1,
+            };
+            if i == 4_000 {
+                line = u64::from(u32::MAX) - 300;
+            }
+        }
+    }
+
+    /// A log kept as bare keys finds the same duplicates, on the same lines, as one kept as
+    /// entries, whole or as a part whose lines are moved.
+    #[test]
+    fn bare_keys_give_the_duplicates_of_entries() {
+        let mut entries = IdLog::new(false);
+        let mut keys = IdLog::new(false);
+        keys.keys_only();
+        fill(&mut entries);
+        fill(&mut keys);
+        assert_eq!(keys.log_len(), 5_000);
+        let (expected, _) = entries.into_duplicates();
+        let (found, room) = keys.into_duplicates();
+        assert!(expected.len() > 3_000);
+        assert_eq!(found, expected);
+        assert!(room.capacity() >= 5_000);
+
+        let mut part = IdLog::new(false);
+        let mut moved = IdLog::new(false);
+        moved.keys_only();
+        fill(&mut part);
+        fill(&mut moved);
+        for log in [&mut part, &mut moved] {
+            log.compare_only();
+            log.shift_lines(1_000);
+        }
+        let mut first = IdLog::new(false);
+        let mut second = IdLog::new(false);
+        first.absorb(part);
+        second.absorb(moved);
+        assert_eq!(second.into_duplicates().0, first.into_duplicates().0);
     }
 }

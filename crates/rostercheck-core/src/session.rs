@@ -249,9 +249,9 @@ pub struct Session {
     /// A finished file's reader, reset and reused for the next file.
     spare_reader: Option<RecordReader>,
     /// The largest id log of a finished file that nothing looks up in (usernames, emails,
-    /// enrollments…), emptied: the next file's log takes its room, whose memory has been
+    /// enrollments…), emptied: the next such file's log takes its room, whose memory has been
     /// written already (first touches of fresh memory are most of the run's page faults).
-    spare_log: Vec<index::Entry>,
+    spare_log: Vec<u64>,
     /// For a session made by `fork`: the overview as it was then.
     fork_base: Option<Box<OverviewBuilder>>,
     /// Files whose second part was checked by a forked session and absorbed.
@@ -470,6 +470,15 @@ impl Session {
             empty_required: Vec::new(),
             clean_values: Vec::new(),
         });
+        // The ids of a file no other file refers to, usernames and emails are only compared
+        // with each other: kept as bare keys, their lines apart.
+        if !kind.is_referenced() {
+            self.index.table_mut(kind).keys_only();
+        }
+        if kind == FileKind::Users {
+            self.usernames.keys_only();
+            self.emails.keys_only();
+        }
         if kind != FileKind::Manifest && !self.version.spec().defines(kind) {
             let version = self.version;
             let file = self.current.as_mut().map(|f| {
