@@ -797,11 +797,12 @@ impl Session {
         }
     }
 
-    /// Checks the rows waiting in the batch, in order. First it looks up every reference of
-    /// the batch in a tight loop and throws the answers away: the lookups miss the cache
-    /// (the users of a city do not fit in it), and issued together their misses overlap
-    /// instead of stalling one row at a time; the real checks then find the entries cached.
-    /// Findings are the same as checking each row as it arrives.
+    /// Checks the rows waiting in the batch, in order. First it asks for the memory every
+    /// reference of the batch will be looked up in, in a tight loop (natively a prefetch,
+    /// which nothing waits for; in WebAssembly a read whose answer is thrown away): the
+    /// lookups miss the cache (the users of a city do not fit in it), and issued together
+    /// their misses overlap instead of stalling one row at a time; the real checks then find
+    /// the entries cached. Findings are the same as checking each row as it arrives.
     fn flush_rows(&mut self, file: &mut FileState, sink: &mut dyn Sink) {
         if file.batch.is_empty() {
             return;
