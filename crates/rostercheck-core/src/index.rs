@@ -96,9 +96,10 @@ fn needs_folding(bytes: &[u8]) -> bool {
         .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
 }
 
-/// Asks for the cache line of `word` without waiting for it (x86-64's prefetch): 0. Where
-/// there is no such instruction (WebAssembly), reads it: many reads in a row still overlap
-/// their cache misses, but each holds up the reads' retirement until it arrives.
+/// Asks for the cache line holding `word` without waiting for it (x86-64's prefetch), and
+/// returns 0. Where there is no such instruction (WebAssembly), reads the word instead: many
+/// reads in a row still overlap their cache misses, but each holds up the instructions after
+/// it until its line arrives.
 #[inline(always)]
 fn prefetch_or_read(word: Option<&u64>) -> u64 {
     #[cfg(target_arch = "x86_64")]
