@@ -199,26 +199,20 @@ function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
 const BEFORE_WEIGHT = 1.5;
 
 /** The second part of the file `next`, asked for now, before the file `index` (the one before
- *  it) begins, when `next` does not depend on it (`forksAhead`) and either
- *  - is large enough to split (SPLIT_FROM) and at least twice as large: the part worker checks
- *    its second part while this worker checks the file `index` whole and then the first part
- *    of `next` (a city's users.csv, 150 MB, after classes.csv, 16 MB: classes.csv costs no
- *    split of its own);
- *  - or is at least AHEAD_FROM and no larger than the file `index`, which is checked whole here
- *    (smaller than SPLIT_NOW_FROM): the part worker checks all of `next` after its header
- *    meanwhile (a small district's demographics.csv beside its enrollments.csv).
- *  Null otherwise. */
+ *  it) begins, when `next` is large enough to split (SPLIT_FROM), at least twice as large, and
+ *  does not depend on it (`forksAhead`):
+ *  the part worker checks it while this worker checks the file `index` whole and then the first
+ *  part of `next` (a city's users.csv, 150 MB, after classes.csv, 16 MB: classes.csv costs no
+ *  split of its own). Null otherwise. */
 async function nextPartEarly(validator, index, entry, maxPerRule, next) {
-  if (!next || entry.zipEntry || next.entry.zipEntry || !validator.splits(next.index)
+  if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < SPLIT_FROM
+    || next.entry.size < 2 * entry.size || !validator.splits(next.index)
     || !validator.forksAhead(next.index, index)) return null;
-  const larger = next.entry.size >= SPLIT_FROM && next.entry.size >= 2 * entry.size;
-  const beside = next.entry.size >= AHEAD_FROM && next.entry.size <= entry.size && entry.size < SPLIT_NOW_FROM;
-  if (!larger && !beside) return null;
   if (!(await partWorkerRunning())) return null;
   const fork = validator.forkBytes(next.index);
   if (!fork) return null;
-  // This worker's share: the file before, then the first part of `next` (none of it beside).
-  const from = larger ? Math.floor((next.entry.size + fork.length / FORK_BYTES_PER_CSV_BYTE - entry.size * BEFORE_WEIGHT) * CUT_AT) : 0;
+  // This worker's share: the file before, then the first part of `next`.
+  const from = Math.floor((next.entry.size + fork.length / FORK_BYTES_PER_CSV_BYTE - entry.size * BEFORE_WEIGHT) * CUT_AT);
   const cut = await lineBreakAfter(next.entry.file, Math.max(0, Math.min(from, next.entry.size - 1)));
   if (cut === null) return null;
   const asked = askPart(validator, next.index, next.entry, fork, { cut, from, zipped: false, maxPerRule });
@@ -482,9 +476,8 @@ async function validate(inputs, maxPerRule) {
       ahead = null;
     } else if (!refused) {
       const next = planned[k + 1] && { index: planned[k + 1].index, entry: entries[planned[k + 1].index] };
-      // A much larger next file has its second part checked while this one is checked whole,
-      // and a smaller next file all of it beside a file too small to split; otherwise this one
-      // may be split, and a smaller next file checked after its part.
+      // A much larger next file has its second part checked while this one is checked whole;
+      // otherwise this one may be split, and a smaller next file checked after its part.
       ahead = await nextPartEarly(validator, f.index, entry, maxPerRule, next);
       if (!ahead) {
         second = await secondPart(validator, f.index, entry, maxPerRule, next);

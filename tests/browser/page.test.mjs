@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, launch, open, dropFiles, waitDone, root, artifacts, makeZip } from './helpers.mjs';
@@ -210,34 +210,6 @@ test('large files and zip entries are checked by two workers at once, with the s
   const stalled = await check(true);
   assert.deepEqual(stalled.report, cliReport(dir));
   assert.ok(stalled.parts < merged.parts - 1, `files checked in two parts: ${stalled.parts}`);
-});
-
-test('a file too small to split has the next one checked beside it by the part worker, with the same report as the CLI', async () => {
-  // enrollments.csv (6 MB) is checked whole; demographics.csv (1.2 MB), after it, does not
-  // depend on it: the part worker checks all of it meanwhile (see nextPartEarly).
-  const dir = generate('beside', ['--students', '13500', '--oneroster', '1.2']);
-  const size = (name) => statSync(path.join(dir, name)).size;
-  assert.ok(size('enrollments.csv') < 8 * 2 ** 20 && size('demographics.csv') >= 2 ** 20, 'file sizes for the case');
-  const demographics = path.join(dir, 'demographics.csv');
-  const people = readFileSync(demographics, 'utf8').split('\n');
-  for (const [at, date] of [[1, '2011-02-29'], [people.length - 3, '2011-02-30']]) {
-    const person = people[at].split(',');
-    person[3] = date;
-    people[at] = person.join(',');
-  }
-  writeFileSync(demographics, people.join('\n'));
-  const { context, page, log } = await open(browser, url);
-  await page.setInputFiles('#file-input', filesOf(dir));
-  await waitDone(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
-  const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
-  assert.equal(Number(await page.getAttribute('body', 'data-parts')), 1, 'demographics.csv checked by the part worker');
-  assert.deepEqual(log.errors, []);
-  await context.close();
-  assert.deepEqual(report, cliReport(dir));
-  for (const date of ['2011-02-29', '2011-02-30']) {
-    assert.ok(report.diagnostics.some((d) => d.value === date), `a finding of the file checked beside: ${date}`);
-  }
 });
 
 test('a read that never ends is started again from the same byte', async () => {
