@@ -267,12 +267,13 @@ impl IdLog {
 
     /// [`IdLog::reserve`], in the room of `spare` when it has more (the keys of a file before:
     /// its memory has been written already, so filling it again costs no page faults). Only
-    /// a log kept as bare keys takes it.
-    pub fn reserve_reusing(&mut self, more: usize, mut spare: Vec<u64>) {
+    /// a log kept as bare keys takes it; otherwise `spare` is left for the next one.
+    pub fn reserve_reusing(&mut self, more: usize, spare: &mut Vec<u64>) {
         if self.eager.is_none() && self.compared && spare.capacity() > self.keys.capacity() {
-            spare.clear();
-            spare.extend_from_slice(&self.keys);
-            self.keys = spare;
+            let mut room = std::mem::take(spare);
+            room.clear();
+            room.extend_from_slice(&self.keys);
+            self.keys = room;
         }
         self.reserve(more);
     }
@@ -795,19 +796,15 @@ impl IdLog {
     pub fn put_values(&self, from: usize, to: usize, out: &mut Vec<u8>) {
         let to = to.min(self.log_len());
         let from = from.min(to);
-        let (entries, keys) = if self.compared {
-            (self.log.len(), self.keys.len())
-        } else {
-            (self.log.len(), 0)
-        };
+        let logged = self.log.len();
         let slice = self
             .log
-            .get(from.min(entries)..to.min(entries))
+            .get(from.min(logged)..to.min(logged))
             .unwrap_or_default();
         if self.compared {
             let bare = self
                 .keys
-                .get(from.saturating_sub(entries).min(keys)..to.saturating_sub(entries).min(keys))
+                .get(from.saturating_sub(logged)..to.saturating_sub(logged))
                 .unwrap_or_default();
             out.reserve((slice.len() + bare.len()) * 8);
             for key in slice.iter().map(|e| e.key).chain(bare.iter().copied()) {

@@ -1034,8 +1034,9 @@ impl Session {
         let more = (expected.saturating_sub(file.row_bytes) / per_row) * 21 / 20;
         let more = usize::try_from(more).unwrap_or(usize::MAX).min(1 << 28);
         if file.columns.sourced_id.is_some() {
-            let spare = std::mem::take(&mut self.spare_log);
-            self.index.table_mut(file.kind).reserve_reusing(more, spare);
+            self.index
+                .table_mut(file.kind)
+                .reserve_reusing(more, &mut self.spare_log);
         }
         if file.kind == FileKind::Users {
             if file.columns.username.is_some() {
