@@ -5,12 +5,17 @@
 // Indexes are into the package's own file and archive lists, built together.
 #![allow(clippy::indexing_slicing)]
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use rostercheck_core::session::Part;
 use rostercheck_core::{Report, Session};
+
+mod ahead;
+use ahead::{Decision, Measured, Progress, Share, WholeUnlessDecided};
 
 /// Limits on what a zip may make us read.
 pub mod limits {
@@ -135,20 +140,39 @@ pub fn check_with(
     chunk_size: usize,
     report: &mut Report,
 ) -> Result<Session, String> {
-    check_with_split_from(session, paths, chunk_size, SPLIT_FROM, report)
+    check_with_splitting(session, paths, chunk_size, Splitting::default(), report)
 }
 
-/// [`check_with`], checking loose files of at least `split_from` bytes in two parts on two
-/// threads (tests use 0 and `u64::MAX` to compare).
-pub fn check_with_split_from(
+/// How large loose files are shared between the two checking threads.
+#[derive(Clone, Copy, Debug)]
+pub struct Splitting {
+    /// Files of at least this many bytes are checked in two parts, on two threads (tests use
+    /// 0 and `u64::MAX` to compare).
+    pub from: u64,
+    /// The share (percent of its bytes after the header) of the file checked ahead that the
+    /// first thread takes, instead of what the threads' speeds decide: tests pin it (100: all).
+    pub ahead_share: Option<u8>,
+}
+
+impl Default for Splitting {
+    fn default() -> Self {
+        Splitting {
+            from: SPLIT_FROM,
+            ahead_share: None,
+        }
+    }
+}
+
+/// [`check_with`], with large files shared between the threads as `splitting` says.
+pub fn check_with_splitting(
     session: Session,
     paths: &[PathBuf],
     chunk_size: usize,
-    split_from: u64,
+    splitting: Splitting,
     report: &mut Report,
 ) -> Result<Session, String> {
     let package = collect(paths)?;
-    run(session, package, chunk_size, split_from, report)
+    run(session, package, chunk_size, splitting, report)
 }
 
 /// Validates a zip held in memory (used by tests and the fuzzer).
@@ -160,7 +184,14 @@ pub fn check_zip_bytes(bytes: &[u8], chunk_size: usize, report: &mut Report) -> 
     };
     let archive = open_zip(std::io::Cursor::new(bytes), "the zip")?;
     add_zip(&mut package, archive, "the zip")?;
-    run(Session::new(), package, chunk_size, SPLIT_FROM, report).map(|_| ())
+    run(
+        Session::new(),
+        package,
+        chunk_size,
+        Splitting::default(),
+        report,
+    )
+    .map(|_| ())
 }
 
 /// What the reading thread hands to the checking thread, in package order.
@@ -191,9 +222,15 @@ const SPLIT_FROM: u64 = 4 << 20;
 /// waited 20–50 ms for the other's part of each large file.)
 const FIRST_SHARE_PERCENT: u64 = 53;
 
+/// The same share of a split file and the file checked ahead after it together: a little less
+/// than half, so that the other thread usually ends its part of the split file first, and the
+/// share of the next file each thread takes is decided then (`ahead::share`).
+const AHEAD_FIRST_SHARE_PERCENT: u64 = 48;
+
 /// Where a large file is cut in two: after the first line break past [`FIRST_SHARE_PERCENT`]
 /// of it (the other thread starts there at once: it reads nothing before the cut but the
 /// header).
+#[derive(Clone)]
 struct Cut {
     path: PathBuf,
     at: u64,
@@ -222,20 +259,22 @@ fn line_break_after(path: &Path, from: u64) -> Option<u64> {
     Some(from + line_break as u64 + 1)
 }
 
-/// The file after a split one is checked whole (after its header) by the other thread, after
-/// its part of that one, from a fork made before it (`Session::forks_ahead`), when it is at
-/// least a quarter of `split_from` and at most four fifths of the split file: the other thread
-/// is then busy while this one ends the split file, and the next file waits for no fork.
-/// Returns those files, by the split file before each, and sets their cuts (after the header;
-/// the split file's moves so that both threads end together).
+/// The file after a split one is checked by the other thread, after its part of that one,
+/// from a fork made before it (`Session::forks_ahead`), when it is at least a quarter of
+/// `split_from` and at most four fifths of the split file: the other thread is then busy while
+/// this one ends the split file, and the next file waits for no fork. Where the other thread
+/// starts it is decided once its part of the split file is done (`ahead::share`; this thread
+/// checks the bytes before). Returns those files, by the split file before each, and sets their
+/// cuts (the end of the header, the earliest the other thread can start; the split file's
+/// cut moves to [`AHEAD_FIRST_SHARE_PERCENT`] of both files).
 fn plan_ahead(
     session: &Session,
     order: &[usize],
     disk: &dyn Fn(usize) -> Option<PathBuf>,
-    cuts: &mut std::collections::HashMap<usize, Cut>,
+    cuts: &mut HashMap<usize, Cut>,
     split_from: u64,
-) -> std::collections::HashMap<usize, usize> {
-    let mut ahead = std::collections::HashMap::new();
+) -> HashMap<usize, usize> {
+    let mut ahead = HashMap::new();
     for pair in order.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         if ahead.values().any(|next| *next == a) || !session.forks_ahead(b, a) {
@@ -252,7 +291,10 @@ fn plan_ahead(
         }
         let (Some(header_end), Some(at)) = (
             line_break_after(&path, 0),
-            line_break_after(&split.path, (split.size + size) / 100 * FIRST_SHARE_PERCENT),
+            line_break_after(
+                &split.path,
+                (split.size + size) / 100 * AHEAD_FIRST_SHARE_PERCENT,
+            ),
         ) else {
             continue;
         };
@@ -367,7 +409,7 @@ fn run<R: Read + Seek + Send>(
     mut session: Session,
     package: Package<R>,
     chunk_size: usize,
-    split_from: u64,
+    splitting: Splitting,
     report: &mut Report,
 ) -> Result<Session, String> {
     let order = session.plan(&package.names, report);
@@ -378,33 +420,52 @@ fn run<R: Read + Seek + Send>(
         Some(Source::Disk(path)) => Some(path.clone()),
         _ => None,
     };
-    let mut cuts: std::collections::HashMap<usize, Cut> = order
+    let mut cuts: HashMap<usize, Cut> = order
         .iter()
         .filter(|i| session.splits(**i))
-        .filter_map(|&i| cut_of(&disk(i)?, split_from).map(|c| (i, c)))
+        .filter_map(|&i| cut_of(&disk(i)?, splitting.from).map(|c| (i, c)))
         .collect();
-    let ahead = plan_ahead(&session, &order, &disk, &mut cuts, split_from);
+    let ahead = plan_ahead(&session, &order, &disk, &mut cuts, splitting.from);
+    // Where the other thread starts each file checked ahead, once decided.
+    let decisions: HashMap<usize, Decision> =
+        ahead.values().map(|&b| (b, Decision::default())).collect();
+    // A file checked ahead is cut where its decision says; any other as planned.
+    let cut_now = |i: usize| -> Option<Cut> {
+        let cut = cuts.get(&i)?;
+        match decisions.get(&i) {
+            Some(decision) => decision.get().flatten().map(|at| Cut { at, ..cut.clone() }),
+            None => Some(cut.clone()),
+        }
+    };
+    let progress = Progress::default();
     let max_per_rule = report.max_per_rule();
     // One thread reads (and inflates zip entries) while this one checks: the two overlap.
     let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
     let (spare_blocks, returned) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let cuts = &cuts;
-        scope.spawn(move || read_package(package, order, cuts, &pieces, &returned));
+        let (cuts, decisions, progress) = (&cuts, &decisions, &progress);
+        scope.spawn(move || read_package(package, order, cuts, decisions, &pieces, &returned));
+        // However this loop ends, the reading thread never waits for a decision.
+        let _undecided: Vec<_> = decisions.values().map(WholeUnlessDecided).collect();
         let mut current: Option<usize> = None;
         let mut second: Option<SecondPart<'_>> = None;
         // The next file's part, checked by the thread of this one's (`plan_ahead`).
         let mut next_part: Option<(usize, SecondPart<'_>)> = None;
+        let mut began = Instant::now();
+        let mut fed: u64 = 0;
         for piece in received {
             match piece {
                 Piece::Begin { index, size } => {
                     current = Some(index);
-                    let part = |i: usize, fork: Session| {
-                        let cut = cuts.get(&i)?;
-                        check_second_part(fork, i, cut, max_per_rule, chunk_size)
-                    };
+                    (began, fed) = (Instant::now(), 0);
+                    progress.set(0, began.elapsed());
                     second = match next_part.take() {
-                        Some((next, made)) if next == index => Some(made),
+                        // (Decided whole: the other thread does not check it.)
+                        Some((next, made)) if next == index => {
+                            cut_now(index).is_some().then_some(made)
+                        }
+                        // A file to be checked ahead whose split file was not split.
+                        _ if decisions.contains_key(&index) => None,
                         _ => cuts
                             .get(&index)
                             .and_then(|_| session.fork(index))
@@ -417,26 +478,46 @@ fn run<R: Read + Seek + Send>(
                                     Some(b) => {
                                         let (sent, first) = std::sync::mpsc::channel();
                                         let thread = scope.spawn(move || {
-                                            // The next file's session is forked from this
-                                            // one's before it begins (they are the same until
-                                            // then): the copy of its tables is made on this
-                                            // thread while the other checks.
-                                            let next_fork = fork.fork(b);
-                                            let _ = sent.send(part(index, fork));
-                                            part(b, next_fork?)
+                                            check_split_and_ahead(
+                                                fork,
+                                                (index, b),
+                                                cuts,
+                                                decisions.get(&b)?,
+                                                progress,
+                                                splitting.ahead_share,
+                                                &sent,
+                                                max_per_rule,
+                                                chunk_size,
+                                            )
                                         });
                                         next_part = Some((b, SecondPart::Thread(thread)));
                                         SecondPart::Sent(first)
                                     }
-                                    None => {
-                                        SecondPart::Thread(scope.spawn(move || part(index, fork)))
-                                    }
+                                    None => SecondPart::Thread(scope.spawn(move || {
+                                        let cut = cuts.get(&index)?;
+                                        check_second_part(
+                                            fork,
+                                            index,
+                                            cut,
+                                            max_per_rule,
+                                            chunk_size,
+                                        )
+                                    })),
                                 }
                             }),
                     };
+                    // The file after it, when it is not checked ahead after all, is read
+                    // whole here.
+                    if let Some(b) = ahead.get(&index) {
+                        if next_part.as_ref().is_none_or(|(next, _)| next != b) {
+                            if let Some(decision) = decisions.get(b) {
+                                decision.decide(None);
+                            }
+                        }
+                    }
                     session.begin_file(index);
                     // A file checked in two parts: this session reads only the first.
-                    let part = second.as_ref().and(cuts.get(&index)).map(|c| c.at);
+                    let part = second.as_ref().and(cut_now(index)).map(|c| c.at);
                     if let Some(size) = part.or(size) {
                         session.size_hint(size);
                     }
@@ -445,18 +526,20 @@ fn run<R: Read + Seek + Send>(
                     for chunk in block.chunks(chunk_size) {
                         session.feed(chunk, report);
                     }
+                    fed += block.len() as u64;
+                    progress.set(fed, began.elapsed());
                     // The reader may be gone already: then the block is simply dropped.
                     let _ = spare_blocks.send(block);
                 }
                 Piece::End(Ok(())) => {
-                    let cut = current.and_then(|i| cuts.get(&i));
+                    let cut = current.and_then(cut_now);
                     if second.is_some() {
                         // While the other thread may still be at work.
                         session.end_first_part(report);
                     }
                     let part = second.take().and_then(SecondPart::wait);
                     let absorbed = part.is_some_and(|part| session.absorb(part, report));
-                    let rest = match cut {
+                    let rest = match &cut {
                         Some(cut) if !absorbed => {
                             feed_second_part(&mut session, cut, chunk_size, report)
                         }
@@ -481,12 +564,74 @@ fn run<R: Read + Seek + Send>(
     Ok(session)
 }
 
+/// On the other thread: the second part of the split file `index`, sent as soon as it is
+/// checked, then the part of the file `next` checked ahead, from where the threads' speeds
+/// say (or `ahead_share` pins). Its session is forked from the split file's before that
+/// begins (they are the same until then): the copy of its tables is made on this thread while
+/// the other checks.
+#[allow(clippy::too_many_arguments)] // one thread's whole task, named where it is spawned
+fn check_split_and_ahead(
+    fork: Session,
+    (index, next): (usize, usize),
+    cuts: &HashMap<usize, Cut>,
+    decision: &Decision,
+    progress: &Progress,
+    ahead_share: Option<u8>,
+    sent: &std::sync::mpsc::Sender<Option<Part>>,
+    max_per_rule: usize,
+    chunk_size: usize,
+) -> Option<Part> {
+    // Decided "whole" if this thread ends before it decides.
+    let _undecided = WholeUnlessDecided(decision);
+    let next_fork = fork.fork(next);
+    let (split, next_cut) = (cuts.get(&index), cuts.get(&next));
+    let started = Instant::now();
+    let part = split.and_then(|cut| check_second_part(fork, index, cut, max_per_rule, chunk_size));
+    let took = started.elapsed();
+    let at = match (split, next_cut, &next_fork, &part) {
+        // Without its session, this thread cannot check the next file; without the part, the
+        // first thread reads the split file's second part again: this one takes all of it.
+        (_, _, None, _) | (_, None, _, _) => None,
+        (None, Some(cut), _, _) | (_, Some(cut), _, None) => Some(cut.at),
+        (Some(split), Some(cut), Some(_), Some(_)) => {
+            let share = match ahead_share {
+                Some(percent) if percent >= 100 => Share::Here,
+                Some(percent) => {
+                    Share::Split(cut.size.saturating_sub(cut.at) / 100 * u64::from(percent))
+                }
+                None => ahead::share(&Measured {
+                    progress,
+                    split_size: split.size,
+                    split_cut: split.at,
+                    part_took: took,
+                    next_size: cut.size,
+                    header_end: cut.at,
+                }),
+            };
+            match share {
+                Share::Other => Some(cut.at),
+                Share::Split(0) => Some(cut.at),
+                Share::Split(mine) => line_break_after(&cut.path, cut.at + mine),
+                Share::Here => None,
+            }
+        }
+    };
+    decision.decide(at);
+    let _ = sent.send(part);
+    let cut = Cut {
+        at: at?,
+        ..next_cut?.clone()
+    };
+    check_second_part(next_fork?, next, &cut, max_per_rule, chunk_size)
+}
+
 /// Reads the files of `package` in `order` into `pieces`, reusing the blocks that come back
 /// through `spare`. Stops early when the checking side has stopped listening.
 fn read_package<R: Read + Seek>(
     mut package: Package<R>,
     order: Vec<usize>,
-    cuts: &std::collections::HashMap<usize, Cut>,
+    cuts: &HashMap<usize, Cut>,
+    decisions: &HashMap<usize, Decision>,
     pieces: &std::sync::mpsc::SyncSender<Piece>,
     spare: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) {
@@ -507,8 +652,13 @@ fn read_package<R: Read + Seek>(
                 if !send(Piece::Begin { index: i, size }) {
                     return;
                 }
-                // A file checked in two parts: the other part is read by its own thread.
-                let first_part = cuts.get(&i).map_or(u64::MAX, |c| c.at);
+                // A file checked in two parts: the other part is read by its own thread (for
+                // a file checked ahead, from where it is decided).
+                let first_part = match decisions.get(&i) {
+                    Some(decision) => decision.wait(),
+                    None => cuts.get(&i).map(|c| c.at),
+                };
+                let first_part = first_part.unwrap_or(u64::MAX);
                 stream(file.take(first_part), u64::MAX, &mut next_block, &mut send)
                     .map_err(|e| e.to_string())
             }

@@ -68,13 +68,13 @@ fn package(name: &str, defects: bool) -> PathBuf {
     dir
 }
 
-fn check(dir: &Path, chunk: usize, split_from: u64) -> (Report, usize) {
+fn check(dir: &Path, chunk: usize, from: u64, ahead_share: Option<u8>) -> (Report, usize) {
     let mut report = Report::new(3);
-    let session = input::check_with_split_from(
+    let session = input::check_with_splitting(
         Session::new(),
         &[dir.to_path_buf()],
         chunk,
-        split_from,
+        input::Splitting { from, ahead_share },
         &mut report,
     )
     .unwrap();
@@ -85,27 +85,36 @@ fn check(dir: &Path, chunk: usize, split_from: u64) -> (Report, usize) {
 fn files_checked_in_two_parts_give_the_report_of_one_thread() {
     for (name, defects) in [("clean", false), ("defects", true)] {
         let dir = package(name, defects);
-        let (whole, none) = check(&dir, 65536, u64::MAX);
+        let (whole, none) = check(&dir, 65536, u64::MAX, None);
         assert_eq!(none, 0);
         assert!(defects == whole.has_errors(), "{name}: {:?}", whole.summary);
-        for chunk in [4096, 65536] {
-            let (split, absorbed) = check(&dir, chunk, 0);
-            assert_eq!(split.summary, whole.summary, "{name}, chunk {chunk}");
-            assert_eq!(
-                split.diagnostics, whole.diagnostics,
-                "{name}, chunk {chunk}"
-            );
+        // demographics.csv is checked ahead, by the thread of enrollments' second part: from
+        // its header on (0), from its middle on after this thread has checked the first half
+        // (50), not at all (100: this thread checks it whole), or from where the threads'
+        // speeds say (None: with a file this small, from its header).
+        for (chunk, ahead_share) in [
+            (4096, None),
+            (65536, None),
+            (65536, Some(0)),
+            (4096, Some(50)),
+            (65536, Some(50)),
+            (65536, Some(100)),
+        ] {
+            let at = format!("{name}, chunk {chunk}, ahead share {ahead_share:?}");
+            let (split, absorbed) = check(&dir, chunk, 0, ahead_share);
+            assert_eq!(split.summary, whole.summary, "{at}");
+            assert_eq!(split.diagnostics, whole.diagnostics, "{at}");
             assert_eq!(
                 format!("{:?}", split.package),
                 format!("{:?}", whole.package),
-                "{name}"
+                "{at}"
             );
             // courses, classes, users, roles, enrollments and demographics are split (the
-            // last checked whole after its header by the thread of enrollments' second part,
-            // which must not change the report either); with defects users and enrollments
-            // are read again.
-            let expected = if defects { 4 } else { 6 };
-            assert_eq!(absorbed, expected, "{name}, chunk {chunk}");
+            // last in the part the ahead share leaves the other thread); with defects users
+            // and enrollments are read again.
+            let split_files = if defects { 4 } else { 6 };
+            let expected = split_files - usize::from(ahead_share == Some(100));
+            assert_eq!(absorbed, expected, "{at}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
