@@ -4,6 +4,7 @@
 
 mod batch;
 mod reader;
+mod scan;
 mod sniff;
 mod structure;
 

@@ -1,3 +1,4 @@
+use super::scan;
 use csv_core::{ReadRecordResult, Reader};
 
 /// Raw bytes kept per record for quote analysis and for showing the offending line.
@@ -277,40 +278,63 @@ impl RecordReader {
             }
         }
         let rest = input.get(start..).unwrap_or_default();
-        let Some(len) = memchr::memchr2(b'\n', b'\r', rest) else {
-            return start;
+        // Sixteen bytes at a time (`scan`): the commas up to the first byte that ends this
+        // path, the line break that ends the line, or a quote or a NUL byte before it.
+        self.ends_len = 0;
+        // (Past the input, the line is csv-core's to keep; past the longest record, to report.)
+        let scanned = rest.len().min(MAX_RECORD_BYTES + 1);
+        let mut at = 0;
+        let stop = loop {
+            let tail = rest.get(at..).unwrap_or_default();
+            let (commas, stops) = match tail.first_chunk::<{ scan::WIDTH }>() {
+                Some(block) => scan::masks(block),
+                None => scan::bytewise(tail),
+            };
+            let before = commas & stops.wrapping_sub(1) & !stops;
+            if !self.push_ends(before, at) {
+                // More fields than csv-core takes: it reports the record as oversized.
+                self.ends_len = 0;
+                return start;
+            }
+            if stops != 0 {
+                break at + stops.trailing_zeros() as usize;
+            }
+            at += scan::WIDTH;
+            if at >= scanned {
+                self.ends_len = 0;
+                return start;
+            }
+        };
+        let stopped_by = rest.get(stop).copied();
+        let len = match stopped_by {
+            Some(b'\n' | b'\r') => stop,
+            // A quote or a NUL byte: the line is read by the paths below, once its end is found.
+            _ => match memchr::memchr2(b'\n', b'\r', rest.get(stop..).unwrap_or_default()) {
+                Some(n) => stop + n,
+                None => {
+                    self.ends_len = 0;
+                    return start;
+                }
+            },
         };
         let line = rest.get(..len).unwrap_or_default();
+        let terminator = rest.get(len).copied();
         if len > MAX_RECORD_BYTES {
+            self.ends_len = 0;
             return start;
         }
-        // A line whose fields are all quoted: its fields are found between the quotes.
-        let terminator = rest.get(len).copied();
-        if line.first() == Some(&b'"') {
-            if !self.quoted_fields(line) {
-                return self.mixed_line(line, terminator, start, on_event);
+        if len == stop {
+            if !self.push_end(len) {
+                self.ends_len = 0;
+                return start;
             }
+            return start + self.emit_line(line, terminator, Fields::InLine, on_event);
+        }
+        // A line whose fields are all quoted: its fields are found between the quotes.
+        if line.first() == Some(&b'"') && self.quoted_fields(line) {
             return start + self.emit_line(line, terminator, Fields::InQuotes, on_event);
         }
-        // Eight bytes at a time: a word holding a byte below `-` (which includes `,`, `"` and
-        // NUL) has its commas found with bit operations, without a loop over its bytes.
-        // (memchr loses here: commas come every few bytes.)
-        self.ends_len = 0;
-        let mut words = line.chunks_exact(8);
-        let mut at = 0;
-        for word in &mut words {
-            let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            if x.wrapping_sub(0x2d2d_2d2d_2d2d_2d2d) & !x & 0x8080_8080_8080_8080 != 0
-                && !self.fast_word(x, at)
-            {
-                return self.mixed_line(line, terminator, start, on_event);
-            }
-            at += 8;
-        }
-        if !self.fast_bytes(words.remainder(), at) || !self.push_end(len) {
-            return self.mixed_line(line, terminator, start, on_event);
-        }
-        start + self.emit_line(line, terminator, Fields::InLine, on_event)
+        self.mixed_line(line, terminator, start, on_event)
     }
 
     /// A line that neither fast path above could read: [`RecordReader::mixed_fields`], or
@@ -546,33 +570,31 @@ impl RecordReader {
         }
     }
 
-    /// [`RecordReader::fast_bytes`] for the eight bytes of `word` (little-endian), with bit
-    /// operations: each comma's position is a set bit of a mask.
-    fn fast_word(&mut self, word: u64, at: usize) -> bool {
-        const BYTES: u64 = 0x0101_0101_0101_0101;
-        if zero_bytes(word ^ (BYTES * u64::from(b'"'))) | zero_bytes(word) != 0 {
-            return false;
-        }
-        let mut commas = zero_bytes(word ^ (BYTES * u64::from(b',')));
-        while commas != 0 {
-            if !self.push_end(at + (commas.trailing_zeros() / 8) as usize) {
+    /// Records a field end at `at` plus the position of each bit set in `commas` (at most a
+    /// block's); false past [`MAX_FIELDS`] (or the end of the line's [`push_end`] is).
+    fn push_ends(&mut self, mut commas: u32, at: usize) -> bool {
+        if self.ends_len + scan::WIDTH > self.ends.len() {
+            // (Rarely: room for a block's commas is made, and the limit checked, at once;
+            // never past the limit, which csv-core's path reads as the room left.)
+            if self.ends_len + commas.count_ones() as usize > MAX_FIELDS {
                 return false;
             }
-            commas &= commas - 1;
-        }
-        true
-    }
-
-    /// Records the commas among `bytes` (which start at offset `at` of the line); false when
-    /// the line needs csv-core (a quote, a NUL byte, too many fields).
-    fn fast_bytes(&mut self, bytes: &[u8], at: usize) -> bool {
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b',' if !self.push_end(at + i) => return false,
-                b'"' | 0 => return false,
-                _ => {}
+            let room = (self.ends.len() * 2)
+                .max(self.ends_len + scan::WIDTH)
+                .min(MAX_FIELDS);
+            if room > self.ends.len() {
+                self.ends.resize(room, 0);
             }
         }
+        let mut len = self.ends_len;
+        while commas != 0 {
+            if let Some(slot) = self.ends.get_mut(len) {
+                *slot = at + commas.trailing_zeros() as usize;
+            }
+            len += 1;
+            commas &= commas - 1;
+        }
+        self.ends_len = len;
         true
     }
 
@@ -677,13 +699,6 @@ fn prime(parser: &mut Reader) {
     let _ = parser.read_record(b"\n", &mut [], &mut []);
 }
 
-/// The high bit of every byte of `x` that is zero, and no other bit (exact, unlike the
-/// borrow-based test, which may also flag the byte after a zero one).
-fn zero_bytes(x: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -731,29 +746,6 @@ mod tests {
         let slow = read(false);
         assert_eq!(read(true), slow);
         assert!(slow[2].starts_with(b"\xEF\xBB\xBF"), "{slow:?}");
-    }
-
-    #[test]
-    fn zero_bytes_flags_exactly_the_zero_bytes() {
-        // Every byte value, in every position, next to zeros and to high-bit bytes.
-        for b in 0..=255u8 {
-            for pos in 0..8 {
-                for fill in [0u8, 1, 0x80, 0xff] {
-                    let mut bytes = [fill; 8];
-                    bytes[pos] = b;
-                    let expected = bytes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, v)| **v == 0)
-                        .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
-                    assert_eq!(
-                        super::zero_bytes(u64::from_le_bytes(bytes)),
-                        expected,
-                        "{bytes:?}"
-                    );
-                }
-            }
-        }
     }
 
     use super::*;
