@@ -278,10 +278,25 @@ impl RecordReader {
             }
         }
         let rest = input.get(start..).unwrap_or_default();
+        match self.fast_record(rest, on_event) {
+            Some(consumed) => start + consumed,
+            None => {
+                // csv-core reads this line from its start.
+                self.ends_len = 0;
+                self.out_len = 0;
+                start
+            }
+        }
+    }
+
+    /// [`RecordReader::fast_line`] for the line at the start of `rest`: the bytes it
+    /// consumed (with the terminator), or None when it is csv-core's (cut short by the end of
+    /// the input, longer than [`MAX_RECORD_BYTES`], more than [`MAX_FIELDS`] fields, or quotes
+    /// that neither quoted path reads).
+    fn fast_record(&mut self, rest: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> Option<usize> {
         // Sixteen bytes at a time (`scan`): the commas up to the first byte that ends this
         // path, the line break that ends the line, or a quote or a NUL byte before it.
         self.ends_len = 0;
-        // (Past the input, the line is csv-core's to keep; past the longest record, to report.)
         let scanned = rest.len().min(MAX_RECORD_BYTES + 1);
         let mut at = 0;
         let stop = loop {
@@ -290,68 +305,36 @@ impl RecordReader {
                 Some(block) => scan::masks(block),
                 None => scan::bytewise(tail),
             };
-            let before = commas & stops.wrapping_sub(1) & !stops;
-            if !self.push_ends(before, at) {
-                // More fields than csv-core takes: it reports the record as oversized.
-                self.ends_len = 0;
-                return start;
+            if !self.push_ends(commas & stops.wrapping_sub(1) & !stops, at) {
+                return None;
             }
             if stops != 0 {
                 break at + stops.trailing_zeros() as usize;
             }
             at += scan::WIDTH;
             if at >= scanned {
-                self.ends_len = 0;
-                return start;
+                return None;
             }
         };
-        let stopped_by = rest.get(stop).copied();
-        let len = match stopped_by {
+        let len = match rest.get(stop) {
             Some(b'\n' | b'\r') => stop,
             // A quote or a NUL byte: the line is read by the paths below, once its end is found.
-            _ => match memchr::memchr2(b'\n', b'\r', rest.get(stop..).unwrap_or_default()) {
-                Some(n) => stop + n,
-                None => {
-                    self.ends_len = 0;
-                    return start;
-                }
-            },
+            _ => stop + memchr::memchr2(b'\n', b'\r', rest.get(stop..).unwrap_or_default())?,
         };
+        if len > MAX_RECORD_BYTES {
+            return None;
+        }
         let line = rest.get(..len).unwrap_or_default();
         let terminator = rest.get(len).copied();
-        if len > MAX_RECORD_BYTES {
-            self.ends_len = 0;
-            return start;
-        }
-        if len == stop {
-            if !self.push_end(len) {
-                self.ends_len = 0;
-                return start;
-            }
-            return start + self.emit_line(line, terminator, Fields::InLine, on_event);
-        }
-        // A line whose fields are all quoted: its fields are found between the quotes.
-        if line.first() == Some(&b'"') && self.quoted_fields(line) {
-            return start + self.emit_line(line, terminator, Fields::InQuotes, on_event);
-        }
-        self.mixed_line(line, terminator, start, on_event)
-    }
-
-    /// A line that neither fast path above could read: [`RecordReader::mixed_fields`], or
-    /// csv-core (returns `start`, the bytes consumed before the line).
-    fn mixed_line(
-        &mut self,
-        line: &[u8],
-        terminator: Option<u8>,
-        start: usize,
-        on_event: &mut dyn FnMut(Event<'_>),
-    ) -> usize {
-        if !self.mixed_fields(line) {
-            self.ends_len = 0;
-            self.out_len = 0;
-            return start;
-        }
-        start + self.emit_line(line, terminator, Fields::Copied, on_event)
+        let fields = if len == stop {
+            self.push_end(len).then_some(Fields::InLine)?
+        } else if line.first() == Some(&b'"') && self.quoted_fields(line) {
+            // Every field quoted: its fields are found between the quotes.
+            Fields::InQuotes
+        } else {
+            self.mixed_fields(line).then_some(Fields::Copied)?
+        };
+        Some(self.emit_line(line, terminator, fields, on_event))
     }
 
     /// The fast path for a line with some fields quoted (`a,"b, c",d`, as spreadsheets write
@@ -571,7 +554,8 @@ impl RecordReader {
     }
 
     /// Records a field end at `at` plus the position of each bit set in `commas` (at most a
-    /// block's); false past [`MAX_FIELDS`] (or the end of the line's [`push_end`] is).
+    /// block's); false past [`MAX_FIELDS`] (checked when room is made: within the room, the
+    /// line's last [`RecordReader::push_end`] checks it).
     fn push_ends(&mut self, mut commas: u32, at: usize) -> bool {
         if self.ends_len + scan::WIDTH > self.ends.len() {
             // (Rarely: room for a block's commas is made, and the limit checked, at once;
