@@ -779,6 +779,9 @@ impl Session {
         }
     }
 
+    // (Once per record, from the reader's callback: kept inline there, whatever the size of
+    // the checks it leads to, which stay out of line.)
+    #[inline(always)]
     fn on_event(&mut self, file: &mut FileState, event: Event<'_>, sink: &mut dyn Sink) {
         if !file.checking && file.header_seen {
             return; // read only: the session checking this part of the file reports it

@@ -1,4 +1,4 @@
-//! The clean rows of enrollments.csv, roles.csv, demographics.csv and (1.2) users.csv, checked
+//! The clean rows of enrollments.csv, roles.csv, demographics.csv and users.csv, checked
 //! without the general row machinery.
 //!
 //! A city's enrollments.csv holds seven rows in ten of the whole package, and nearly all rows
@@ -8,17 +8,17 @@
 //! column. Here a row is first asked "is anything wrong?", from a plan made once per header,
 //! without a side effect; only when nothing is does it record what a clean row records (its
 //! id; an enrollment's class teacher and user enrollment; a role's user bits and the
-//! overview's people; a user's grade, username and email). At any doubt the row goes to
+//! overview's people; a user's role, grade, username and email). At any doubt the row goes to
 //! `check_row` untouched, which finds and words whatever is wrong, so the findings cannot
 //! differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
 //! rule's fixture (the unoptimised session never takes this path).
 
 use super::{
-    dates_reversed, folded_columns, repeats, role_bits, role_conflict, FileState, Hit, Mode,
-    Session,
+    dates_reversed, folded_columns, is_term, repeats, role_bits, role_conflict, FileState, Hit,
+    Mode, Session,
 };
 use crate::csv::Record;
-use crate::index::flag;
+use crate::index::{self, flag};
 use crate::rules::Rule;
 use crate::spec::{ColumnSpec, FileKind, Required, ValueType};
 use crate::values;
@@ -34,8 +34,10 @@ enum Shape {
     Reference { slot: usize, target: FileKind },
     /// Any other value: its value checks find nothing (a grade list included).
     Value,
-    /// A list of references or codes (users.csv's agents, userIds): clean only when empty.
-    Empty,
+    /// A list of references or codes: clean when empty, or for a list of references to a
+    /// file already read (1.1 users.csv's orgs, `Cell::listed`) when every item is an id
+    /// found there, of the right kind. (users.csv's agents and userIds: only when empty.)
+    List,
 }
 
 struct Cell {
@@ -50,6 +52,8 @@ struct Cell {
     /// class and school (enrollments come class by class), and the tables it looks in do not
     /// change during the file.
     found: Option<(u64, usize)>,
+    /// For a list of references to another file: that file.
+    listed: Option<FileKind>,
 }
 
 /// At most this many references looked ahead (a file with more is left to `check_row`).
@@ -67,8 +71,9 @@ pub(super) struct CleanRows {
     role: Option<usize>,
     role_type: Option<usize>,
     org: Option<usize>,
-    /// users.csv's grades, username and email.
+    /// users.csv's grades, username and email, and (1.1) its organisations.
     grades: Option<usize>,
+    orgs: Option<usize>,
     folded: [Option<usize>; 2],
     /// The look-ahead slots of the references the record rules use.
     school: Option<usize>,
@@ -87,10 +92,7 @@ impl CleanRows {
             file.kind,
             FileKind::Enrollments | FileKind::Roles | FileKind::Demographics | FileKind::Users
         );
-        // (1.1's users.csv has a role and a required list of organisations, which this path
-        // does not check: its rows are left to `check_row`.)
-        let users_with_roles = file.kind == FileKind::Users && file.columns.role.is_some();
-        if !known || users_with_roles || !plan.check_rows || file.lookahead.len() > MAX_SLOTS {
+        if !known || !plan.check_rows || file.lookahead.len() > MAX_SLOTS {
             return None;
         }
         let mut cells = Vec::new();
@@ -106,7 +108,7 @@ impl CleanRows {
                     Shape::SourcedId
                 }
                 (ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList, _, _) => {
-                    Shape::Empty
+                    Shape::List
                 }
                 (_, None, _) => Shape::Value,
                 _ => return None,
@@ -118,6 +120,14 @@ impl CleanRows {
                 repeats: repeats(column),
                 clean: Vec::new(),
                 found: None,
+                listed: match (column.ty, column.reference) {
+                    (ValueType::GuidRefList, Some(target))
+                        if target != file.kind && !is_term(file.kind, column.name) =>
+                    {
+                        Some(target)
+                    }
+                    _ => None,
+                },
             });
         }
         let c = &file.columns;
@@ -133,6 +143,7 @@ impl CleanRows {
             role_type: cell(c.role_type),
             org: cell(c.org),
             grades: cell(c.grades),
+            orgs: cell(c.orgs),
             folded: folded_columns(file).map(cell),
             school: slot(c.school),
             class: slot(c.class),
@@ -156,7 +167,8 @@ impl Session {
             return false;
         };
         let recorded = self.clean_row_with(file, &mut clean, record, line);
-        file.clean_rows = Some(clean);
+        // (Put back into the empty place: nothing there to drop.)
+        file.clean_rows.get_or_insert(clean);
         recorded
     }
 
@@ -252,7 +264,11 @@ impl Session {
                         });
                     }
                 }
-                Shape::Empty => return false,
+                Shape::List => {
+                    if !self.list_clean(cell, field) {
+                        return false;
+                    }
+                }
                 Shape::Value if cell.repeats && cell.clean.as_slice() == field => {}
                 Shape::Value => {
                     let Some(text) = whole.get(range) else {
@@ -311,10 +327,15 @@ impl Session {
             return false;
         }
         // Clean: what `record_rules` records for it.
-        // (A user's role bits would be its tag: 1.2's users.csv has no role.)
+        // (A user's role bits are its tag: none in 1.2, whose users.csv has no role.)
+        let tag = if file.kind == FileKind::Users {
+            role_bits(role)
+        } else {
+            0
+        };
         self.index
             .table_mut(file.kind)
-            .add(key, line, 0, false, id, record.raw);
+            .add(key, line, tag, false, id, record.raw);
         match file.kind {
             FileKind::Enrollments => {
                 self.overview.enrollment();
@@ -349,9 +370,14 @@ impl Session {
                 }
             }
             FileKind::Users => {
-                // (No role column: every user's grades count, as a student's would.)
-                if let Some(grades) = text(clean.grades) {
+                // (Without a role column, as in 1.2, every user's grades count.)
+                let student = role.is_none_or(|r| r == "student");
+                if let Some(grades) = text(clean.grades).filter(|_| student) {
                     self.overview.grade(grades);
+                }
+                if clean.role.is_some() {
+                    let school = text(clean.orgs).and_then(|o| o.split(',').next());
+                    self.overview.person(school, role);
                 }
                 let logs = [&mut self.usernames, &mut self.emails];
                 for (i, (cell, log)) in clean.folded.into_iter().zip(logs).enumerate() {
@@ -366,6 +392,30 @@ impl Session {
             _ => {}
         }
         true
+    }
+
+    /// Whether a list in a clean row's `field` (not empty, no edge spaces) is what `check_row`
+    /// finds nothing in: a list of references to another file whose every item is an id,
+    /// found among those of that file, of the kind the column wants. (Out of line: the cell
+    /// loop stays as small as before for the files without such a list.)
+    #[inline(never)]
+    fn list_clean(&self, cell: &Cell, field: &[u8]) -> bool {
+        let Some(target) = cell.listed else {
+            return false;
+        };
+        let readable = self.done[target as usize]
+            && !self.unreadable[target as usize]
+            && !self.empty[target as usize];
+        let table = self.index.table(target);
+        readable
+            && field.split(|&b| b == b',').all(|item| {
+                // (An empty item, one with spaces or another separator is not an id.)
+                values::is_guid_bytes(item)
+                    && table.get(index::key_bytes(item)).is_some_and(|entry| {
+                        self.constraint_problem(target, entry, cell.column.constraint, false)
+                            .is_none()
+                    })
+            })
     }
 
     /// Whether an enrollment's record rules find nothing: the enrollment's school is the
