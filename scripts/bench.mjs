@@ -10,7 +10,7 @@
 // header, 100,000,000 empty or one-field rows, one row repeated 20,000,000 times): time, peak
 // memory, findings.
 //
-// Options: --sizes small,10mb,district,city,city-uuid,district-quoted  --runs N (best of N, each alternating with its baseline; default 3, and 15 native and 5 browser runs for packages under 100 MB: see runsFor)
+// Options: --sizes small,10mb,district,city,city-uuid,district-quoted,district-1.1  --runs N (best of N, each alternating with its baseline; default 3, and 15 native and 5 browser runs for packages under 100 MB: see runsFor)
 //          --skip-browser  --skip-frictionless  --skip-hostile  --skip-zip
 //          --write-docs (replace the results in docs/benchmarks.md)
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -40,6 +40,9 @@ const PACKAGES = {
   // The district with every field quoted, as PowerShell's Export-Csv and some SIS exports
   // write them (read by the reader's path for quoted lines).
   'district-quoted': ['--preset', 'district', '--quote-all'],
+  // The district as OneRoster 1.1, which most SIS exports still are: a user's role and
+  // organisations are in users.csv (there is no roles.csv).
+  'district-1.1': ['--preset', 'district', '--oneroster', '1.1'],
 };
 const sizes = option('sizes', Object.keys(PACKAGES).join(',')).split(',');
 const benchDir = path.join(root, 'target', 'bench');
