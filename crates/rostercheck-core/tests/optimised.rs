@@ -467,9 +467,9 @@ fn file_text(pkg: &Package, name: &str) -> String {
     String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
 }
 
-/// Sets, on rows 5, 12, 19… of the file `name`, each column to its value in turn (a column
-/// or a file the version does not have is skipped). A `beginDate` on an even turn gets an end
-/// date too.
+/// Sets, on rows 5, 12, 19… of the file `name` (closer together when the file is too short
+/// for that), each column to its value in turn (a column or a file the version does not have
+/// is skipped). A `beginDate` on an even turn gets an end date too.
 fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     if !pkg.iter().any(|(n, _)| n == name) {
         return;
@@ -479,7 +479,7 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
         let header: Vec<String> = lines[0].split(',').map(str::to_owned).collect();
         let at = |column: &str| header.iter().position(|h| h == column);
         // (Clean rows between the damaged ones, fewer in a short file.)
-        let step = ((lines.len() - 6) / changes.len()).clamp(2, 7);
+        let step = (lines.len().saturating_sub(6) / changes.len().max(1)).clamp(2, 7);
         for (k, (column, value)) in changes.iter().enumerate() {
             let Some(col) = at(column) else { continue };
             let row = 5 + k * step;
@@ -636,6 +636,7 @@ fn damage_clean_path_files(pkg: &mut Package) {
         ("orgSourcedIds", district.clone()),
         ("orgSourcedIds", s("")),
         ("orgSourcedIds", format!("{other_school},{district}")),
+        ("orgSourcedIds", format!("\"{other_school},{district}\"")),
         ("orgSourcedIds", format!("\"{other_school}, {district}\"")),
         ("orgSourcedIds", format!("\"{other_school},,{district}\"")),
         ("orgSourcedIds", format!("\"{other_school},\"")),
@@ -659,6 +660,41 @@ fn every_kind_of_defect_in_the_files_with_a_clean_path_gives_the_same_report() {
             compare(&pkg, &[7, 4096, 0], &what);
             compare_in_parts(&pkg, &[4096], &what);
         }
+    }
+}
+
+#[test]
+fn users_whose_organisations_cannot_be_looked_up_give_the_same_report() {
+    // 1.1's users.csv lists each user's organisations, which the clean path looks up in
+    // orgs.csv: with that file empty, missing or broken, it must leave every row to the
+    // general checks.
+    let pkg = generated(Version::V1_1, Mode::Bulk, 300, 7);
+    let mut empty = pkg.clone();
+    edit(&mut empty, "orgs.csv", |t| {
+        format!("{}\n", t.lines().next().unwrap())
+    });
+    let mut missing = pkg.clone();
+    missing.retain(|(name, _)| name != "orgs.csv");
+    let broken = |tail: &str| {
+        let mut pkg = pkg.clone();
+        edit(&mut pkg, "orgs.csv", |t| {
+            let mut lines = t.lines().map(str::to_owned);
+            let header = lines.next().unwrap();
+            let rows: Vec<String> = lines.map(|l| format!("{l}{tail}")).collect();
+            format!("{header}\n{}\n", rows.join("\n"))
+        });
+        pkg
+    };
+    let cases = [
+        (empty, "empty"),
+        (missing, "missing"),
+        (broken(",x"), "with an extra field on every row"),
+        (broken(",\"x"), "with a quote that never closes"),
+    ];
+    for (pkg, what) in cases {
+        let what = format!("orgs.csv {what}");
+        compare(&pkg, &[7, 4096, 0], &what);
+        compare_in_parts(&pkg, &[4096], &what);
     }
 }
 
