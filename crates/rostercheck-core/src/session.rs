@@ -1704,11 +1704,17 @@ impl Session {
         value: &str,
         known: Option<u64>,
     ) -> Option<Hit> {
-        let read = self.done[target as usize]
-            && target != from
-            && !self.unreadable[target as usize]
-            && !self.empty[target as usize];
+        let read = target != from && self.ids_usable(target);
         read.then(|| self.hit(target, known.unwrap_or_else(|| index::key(value))))
+    }
+
+    /// Whether the ids of `target` can be looked up: its file has been read, could be read,
+    /// and has rows.
+    #[inline]
+    fn ids_usable(&self, target: FileKind) -> bool {
+        self.done[target as usize]
+            && !self.unreadable[target as usize]
+            && !self.empty[target as usize]
     }
 
     /// Where `key` is among the ids of `target`.

@@ -71,8 +71,9 @@ pub(super) struct CleanRows {
     role: Option<usize>,
     role_type: Option<usize>,
     org: Option<usize>,
-    /// users.csv's grades, username and email, and (1.1) its organisations.
+    /// users.csv's grades, username and email.
     grades: Option<usize>,
+    /// 1.1 users.csv's organisations (the overview counts a person at the first).
     orgs: Option<usize>,
     folded: [Option<usize>; 2],
     /// The look-ahead slots of the references the record rules use.
@@ -233,9 +234,7 @@ impl Session {
                     }
                 }
                 Shape::Reference { slot, target } => {
-                    let readable = self.done[target as usize]
-                        && !self.unreadable[target as usize]
-                        && !self.empty[target as usize];
+                    let readable = self.ids_usable(target);
                     let Some(&key) = file.batch_keys.get(row * width + slot) else {
                         return false;
                     };
@@ -404,11 +403,8 @@ impl Session {
         let Some(target) = cell.listed else {
             return false;
         };
-        let readable = self.done[target as usize]
-            && !self.unreadable[target as usize]
-            && !self.empty[target as usize];
         let table = self.index.table(target);
-        readable
+        self.ids_usable(target)
             && field.split(|&b| b == b',').all(|item| {
                 // (An empty item, one with spaces or another separator is not an id.)
                 values::is_guid_bytes(item)
