@@ -52,8 +52,9 @@ onmessage = ({ data }) => {
   if (data.type === 'selftest-stall') stalled = true;
   if (data.type === 'cut') cutOf(data.id).resolve(data.from);
   if (data.type !== 'part' || stalled) return;
-  // The part's first bytes are read now, while the parts before it are checked.
-  let reads = data.zipEntry || data.later ? null : readsOf(data.file, data.cut);
+  // Where a loose file's part starts, and its first bytes, are read now, while the parts
+  // before it are checked.
+  let start = data.zipEntry || data.later ? null : partStart(data.file, data.from);
   // A part without a fork uses the one kept from the part before it.
   if (data.fork) kept = data.keep ? data.fork : null;
   else [data.fork, kept] = [kept, null];
@@ -61,31 +62,34 @@ onmessage = ({ data }) => {
     try {
       await ready;
       if (data.later) {
-        const from = await cutOf(data.id).decided;
+        data.from = await cutOf(data.id).decided;
         cuts.delete(data.id);
-        if (from === null) throw new Declined('checked whole by the validation worker');
-        data.cut = await lineBreakAfter(data.file, from);
-        if (data.cut === null) throw new Declined('no line break after the cut');
-        reads = readsOf(data.file, data.cut);
+        if (data.from === null) throw new Declined('checked whole by the validation worker');
+        start = partStart(data.file, data.from);
       }
-      await checkPart(data, reads);
+      const reads = start && (await start);
+      if (start && !reads) throw new Declined('no line break after the cut');
+      await checkPart({ ...data, cut: reads?.cut }, reads);
     } catch (e) {
       postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
     }
   });
 };
 
-/** The reads a loose file's part starts with, started at once: its head (for the header) and
- *  its first piece from the cut. (Failures surface where they are awaited.) */
-function readsOf(file, cut) {
+/** Where a loose file's part starts, the cut: just after the first line break at or after
+ *  `from`, as the validation worker finds it in its own reading; with the reads the part
+ *  starts with, started at once: the file's head (for the header) and its first piece from
+ *  the cut. Null when there is no cut. (Failures surface where they are awaited.) */
+function partStart(file, from) {
   const settled = (promise) => {
     promise.catch(() => {});
     return promise;
   };
-  return {
+  return settled(lineBreakAfter(file, from).then((cut) => cut === null ? null : {
+    cut,
     head: settled(file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer()),
     first: settled(file.slice(cut, cut + CHUNK_BYTES).arrayBuffer()),
-  };
+  }));
 }
 
 /** Checks the part and sends it: the part, then its ids in pieces. */

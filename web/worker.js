@@ -3,7 +3,7 @@
 // and zip entries are checked in two halves at once: the second by the part worker
 // (web/part.js), which it starts. The page terminates it to cancel (its workers end with it).
 import { Validator, rules, version, panicForTest } from './rostercheck_wasm.js';
-import { load, warmUp, chunksOf, decodeBase64, sampleModule, lineBreakAfter, CHUNK_BYTES } from './engine.js';
+import { load, warmUp, chunksOf, decodeBase64, sampleModule, CHUNK_BYTES } from './engine.js';
 import { listEntries, openEntry, refusal, ZipError } from './zip.js';
 
 const PROGRESS_EVERY_MS = 100;
@@ -128,11 +128,11 @@ const TAKE_IN_MS_PER_MB = 1;
 /** The least of the next file either worker is given: less is not worth a part of its own. */
 const AHEAD_LEAST_BYTES = 512 << 10;
 
-/** Where the second part of a large file starts (after the first line break past CUT_AT),
- *  with the part worker checking it from there; null: the file is checked whole. For a zip
- *  entry the cut is only known once the inflated bytes reach it (`cut` null, `from` set): both
- *  workers find it the same way, and the part worker inflates the first part too, to skip it.
- *  `next` is the file after it: with `ahead` set, the part worker checks that one too. */
+/** The second part of a large file, asked for now: it starts after the first line break at or
+ *  after `from` (about CUT_AT of the file), the cut, which both workers find the same way
+ *  (`cut` is set once this worker has read through it); null: the file is checked whole. The
+ *  part worker inflates a zip entry's first part too, to skip it. `next` is the file after it:
+ *  with `ahead` set, the part worker checks that one too. */
 async function secondPart(validator, index, entry, maxPerRule, next) {
   const zipped = entry.zipEntry && !entry.zipEntry.encrypted && [0, 8].includes(entry.zipEntry.method);
   if ((entry.zipEntry && !zipped) || entry.size < SPLIT_NOW_FROM || !validator.splits(index)) return null;
@@ -146,22 +146,14 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
   const forkCost = (fork.length / FORK_BYTES_PER_CSV_BYTE) * (ahead ? 2 : 1);
   const from = Math.floor(zipped
     ? entry.size * ZIP_CUT_AT
-    : (entry.size + (ahead ? next.entry.size : 0) + forkCost) * (ahead ? AHEAD_CUT_AT : CUT_AT));
-  // (Where each cut falls is read from both files at once.)
-  const [cut, afterHeader] = await Promise.all([
-    zipped ? null : lineBreakAfter(entry.file, Math.min(from, entry.size - 1)),
-    ahead ? lineBreakAfter(next.entry.file, 0) : null,
-  ]);
-  if (!zipped && cut === null) return null;
-  const both = afterHeader !== null;
-  const second = { cut, from, asked: askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule, keep: both }) };
-  if (both) {
-    // Its cut is sent later (`aheadCut`); the part worker waits for it after this part.
-    const asked = askPart(validator, next.index, next.entry, null, { cut: null, from: null, zipped: false, maxPerRule, later: true });
+    : Math.min(entry.size - 1, (entry.size + (ahead ? next.entry.size : 0) + forkCost) * (ahead ? AHEAD_CUT_AT : CUT_AT)));
+  const second = { cut: null, from, asked: askPart(validator, index, entry, fork, { from, zipped, maxPerRule, keep: ahead }) };
+  if (ahead) {
+    // Where it starts is sent later (`aheadCut`); the part worker waits for it after this part.
+    const asked = askPart(validator, next.index, next.entry, null, { from: null, zipped: false, maxPerRule, later: true });
     second.ahead = {
       index: next.index,
       second: { cut: null, from: null, asked },
-      header: afterHeader,
       size: next.entry.size,
       forkBytes: fork.length / FORK_BYTES_PER_CSV_BYTE,
     };
@@ -181,15 +173,15 @@ let aheadShareForTest = null;
 function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
   if (aheadShareForTest !== null) {
     const share = aheadShareForTest;
-    return share >= 1 ? null : Math.floor(ahead.header + share * (ahead.size - ahead.header));
+    return share >= 1 ? null : Math.floor(share * ahead.size);
   }
   const here = left / hereRate + (partBytes / 1e6) * TAKE_IN_MS_PER_MB;
   // (The part worker first makes its session from the fork: about forkBytes of checking.)
-  const there = (ahead.forkBytes + ahead.size - ahead.header) / partRate;
+  const there = (ahead.forkBytes + ahead.size) / partRate;
   const mine = (there - here) / (1 / partRate + 1 / hereRate);
   if (mine < AHEAD_LEAST_BYTES) return 0;
-  if (ahead.size - ahead.header - mine < AHEAD_LEAST_BYTES) return null;
-  return Math.floor(ahead.header + mine);
+  if (ahead.size - mine < AHEAD_LEAST_BYTES) return null;
+  return Math.floor(mine);
 }
 
 /** The file checked whole while the part worker checks the next one's second part costs this
@@ -212,11 +204,10 @@ async function nextPartEarly(validator, index, entry, maxPerRule, next) {
   const fork = validator.forkBytes(next.index);
   if (!fork) return null;
   // This worker's share: the file before, then the first part of `next`.
-  const from = Math.floor((next.entry.size + fork.length / FORK_BYTES_PER_CSV_BYTE - entry.size * BEFORE_WEIGHT) * CUT_AT);
-  const cut = await lineBreakAfter(next.entry.file, Math.max(0, Math.min(from, next.entry.size - 1)));
-  if (cut === null) return null;
-  const asked = askPart(validator, next.index, next.entry, fork, { cut, from, zipped: false, maxPerRule });
-  return { index: next.index, second: { cut, from, asked } };
+  const share = (next.entry.size + fork.length / FORK_BYTES_PER_CSV_BYTE - entry.size * BEFORE_WEIGHT) * CUT_AT;
+  const from = Math.floor(Math.max(0, Math.min(share, next.entry.size - 1)));
+  const asked = askPart(validator, next.index, next.entry, fork, { from, zipped: false, maxPerRule });
+  return { index: next.index, second: { cut: null, from, asked } };
 }
 
 /** Whether the part worker can check the file `next` whole (after its header), after its part
@@ -230,7 +221,7 @@ function aheadAllowed(validator, index, entry, next) {
 /** Sends the part worker the part of file `index` from the cut on, with its fork (null: the
  *  fork of the part asked just before, which it was told to `keep`); returns what is asked:
  *  `done` settles true once all of the part is in the validator. */
-function askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule, keep = false, later = false }) {
+function askPart(validator, index, entry, fork, { from, zipped, maxPerRule, keep = false, later = false }) {
   const id = ++partsCount;
   // The part arrives (as soon as it is ready, maybe while the first part is still being fed)
   // as bytes, then its ids in pieces. The validator holds one part, of the file it is in: a
@@ -278,7 +269,7 @@ function askPart(validator, index, entry, fork, { cut, from, zipped, maxPerRule,
   partsAsked.set(id, asked);
   partWorker.postMessage({
     type: 'part', id, fork: fork?.buffer ?? null, keep, index, file: entry.zipFile ?? entry.file,
-    zipEntry: zipped ? entry.zipEntry : null, cut, from, maxPerRule, later,
+    zipEntry: zipped ? entry.zipEntry : null, from, maxPerRule, later,
   }, fork ? [fork.buffer] : []);
   if (later) {
     /** Sends the part's cut (null: this worker checks that file whole), once. */
@@ -494,7 +485,7 @@ async function validate(inputs, maxPerRule) {
     }
     inflated += entry.zipEntry ? entry.size : 0;
     // A file checked in two parts: this worker reads only the first.
-    validator.sizeHint(second ? second.cut ?? second.from : entry.size);
+    validator.sizeHint(second ? second.from : entry.size);
     let reader;
     let fileBytes = 0;
     const fileStarted = performance.now();
@@ -506,7 +497,7 @@ async function validate(inputs, maxPerRule) {
         const partRate = bytes / Math.max(1, ms);
         // (Until it has checked a few MB, this worker's speed is taken to be the other's.)
         const hereRate = fileBytes < 8 * CHUNK_BYTES ? partRate : fileBytes / Math.max(1, performance.now() - fileStarted);
-        const at = aheadCut(later, { left: Math.max(0, second.cut - fileBytes), hereRate, partRate, partBytes: bytes });
+        const at = aheadCut(later, { left: Math.max(0, (second.cut ?? second.from) - fileBytes), hereRate, partRate, partBytes: bytes });
         later.second.from = at;
         later.second.asked.decide(at);
       };
@@ -561,18 +552,17 @@ async function validate(inputs, maxPerRule) {
     /** Feeds the file up to byte `end`. */
     const feedUntil = (end, partProgress) =>
       feedThrough((value) => (fileBytes + value.length >= end ? Math.max(0, end - fileBytes) : -1), partProgress);
-    /** Feeds on through the next line break (where a zip entry's second part starts). */
+    /** Feeds on through the next line break (where a second part starts). */
     const throughLineBreak = (value) => {
       const at = value.indexOf(10);
       return at < 0 ? -1 : at + 1;
     };
     if (second) {
-      if (second.cut === null) {
-        await feedUntil(second.from, second.asked.progress);
-        if (!failure && (await feedThrough(throughLineBreak, second.asked.progress))) second.cut = fileBytes;
-      } else {
-        await feedUntil(second.cut, second.asked.progress);
-      }
+      // The part starts just after the first line break from `from` on: this worker comes to
+      // it in its own reading, while the part worker looks for it in the file (or its own
+      // inflated bytes), so that neither waits for a read before it starts.
+      await feedUntil(second.from, second.asked.progress);
+      if (!failure && (await feedThrough(throughLineBreak, second.asked.progress))) second.cut = fileBytes;
       validator.endFirstPart();
       flush(validator);
       if (failure) {
