@@ -4,7 +4,7 @@ import init, { Validator } from './rostercheck_wasm.js';
 import wasmBase64 from './rostercheck_wasm_bytes.js';
 
 // Reading files in pieces lives in read.js (the inflating worker needs it without the engine).
-export { CHUNK_BYTES, chunksOf, eachChunk, lineBreakAfter } from './read.js';
+export { CHUNK_BYTES, chunksOf, cutIn, eachChunk } from './read.js';
 
 export function decodeBase64(text) {
   const binary = atob(text);

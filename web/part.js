@@ -7,7 +7,7 @@
 // worker.js). Anything that goes wrong here sends 'failed', and the validation worker checks
 // that part itself.
 import { Validator } from './rostercheck_wasm.js';
-import { load, warmUp, eachChunk, lineBreakAfter, CHUNK_BYTES } from './engine.js';
+import { load, warmUp, eachChunk, cutIn, CHUNK_BYTES } from './engine.js';
 import { openEntry } from './zip.js';
 
 /** The file's first bytes, read for its header. */
@@ -54,7 +54,7 @@ onmessage = ({ data }) => {
   if (data.type !== 'part' || stalled) return;
   // Where a loose file's part starts, and its first bytes, are read now, while the parts
   // before it are checked.
-  let start = data.zipEntry || data.later ? null : partStart(data.file, data.from);
+  let opening = data.zipEntry || data.later ? null : partStart(data.file, data.from);
   // A part without a fork uses the one kept from the part before it.
   if (data.fork) kept = data.keep ? data.fork : null;
   else [data.fork, kept] = [kept, null];
@@ -65,37 +65,45 @@ onmessage = ({ data }) => {
         data.from = await cutOf(data.id).decided;
         cuts.delete(data.id);
         if (data.from === null) throw new Declined('checked whole by the validation worker');
-        start = partStart(data.file, data.from);
+        opening = partStart(data.file, data.from);
       }
-      const reads = start && (await start);
-      if (start && !reads) throw new Declined('no line break after the cut');
-      await checkPart({ ...data, cut: reads?.cut }, reads);
+      await checkPart(data, opening);
     } catch (e) {
       postMessage({ type: e instanceof Declined ? 'declined' : 'failed', id: data.id });
     }
   });
 };
 
-/** Where a loose file's part starts, the cut: just after the first line break at or after
- *  `from`, as the validation worker finds it in its own reading; with the reads the part
- *  starts with, started at once: the file's head (for the header) and its first piece from
- *  the cut. Null when there is no cut. (Failures surface where they are awaited.) */
+/** Where a loose file's part starts, the cut (`cutIn`: as the validation worker finds it in
+ *  its own reading), with the part's first piece, from one read started at once: the file
+ *  from `from` on (from its start when `from` is within its head, which then holds the head
+ *  too; otherwise the head is read apart). Null when there is no cut. (Failures surface where
+ *  they are awaited. Each slice of a file costs a round trip to the browser.) */
 function partStart(file, from) {
   const settled = (promise) => {
     promise.catch(() => {});
     return promise;
   };
-  return settled(lineBreakAfter(file, from).then((cut) => cut === null ? null : {
-    cut,
-    head: settled(file.slice(0, Math.min(HEAD_BYTES, cut)).arrayBuffer()),
-    first: settled(file.slice(cut, cut + CHUNK_BYTES).arrayBuffer()),
+  const base = from < HEAD_BYTES ? 0 : from;
+  const head = base ? settled(file.slice(0, HEAD_BYTES).arrayBuffer()) : null;
+  return settled(file.slice(base, from + CHUNK_BYTES).arrayBuffer().then((buffer) => {
+    const bytes = new Uint8Array(buffer);
+    const cut = cutIn(bytes, base, from, file.size);
+    return cut === null ? null : {
+      cut,
+      head: head ?? bytes.subarray(0, Math.min(HEAD_BYTES, cut)),
+      first: bytes.subarray(cut - base),
+      rest: base + bytes.length,
+    };
   }));
 }
 
-/** Checks the part and sends it: the part, then its ids in pieces. */
-async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRule }, reads) {
+/** Checks the part and sends it: the part, then its ids in pieces. `opening` is a loose
+ *  file's `partStart`: the session is made from the fork while it is read. */
+async function checkPart({ id, fork, index, file, zipEntry, from, maxPerRule }, opening) {
   const validator = Validator.fromFork(new Uint8Array(fork), maxPerRule);
   if (!validator) throw new Error('not a forked session');
+  let cut;
   try {
     validator.beginFile(index);
     // Progress tells the validation worker this one is alive (it gives up on a silent one).
@@ -127,13 +135,15 @@ async function checkPart({ id, fork, index, file, zipEntry, cut, from, maxPerRul
       validator.sizeHint(zipEntry.size - from);
       cut = await checkInflated(validator, file, zipEntry, from, { start, check, progress });
     } else {
+      const reads = await opening;
+      if (!reads) throw new Declined('no line break after the cut');
+      cut = reads.cut;
       validator.sizeHint(file.size - cut);
       const head = new Uint8Array(await reads.head);
       if (validator.readHead(head) < 0) throw new Declined('no line break in the head');
       start();
-      const first = new Uint8Array(await reads.first);
-      check(first);
-      if (cut + first.length < file.size) await eachChunk(file.slice(cut + first.length), check);
+      check(reads.first);
+      if (reads.rest < file.size) await eachChunk(file, check, reads.rest);
     }
     // (How fast this worker checked it: the validation worker balances the next cut by it.)
     const ms = performance.now() - started;

@@ -7,21 +7,25 @@ export const CHUNK_BYTES = 1 << 20;
 /** A read that has not ended after this long is started again (then after twice as long). */
 const READ_STALL_MS = 2000;
 
-/** Reads a file (or a slice of one) in CHUNK_BYTES pieces into two buffers used in turn: the
- *  next read runs while the engine checks the current piece, and no garbage piles up (a
- *  city's files are 850 MB). A read that never ends (seen in Chromium, about one city in ten:
- *  a stream of a file opened while other workers read the same file delivered nothing) is
- *  given up, and reading starts again from the same byte on a new stream. */
-export function chunksOf(file) {
-  let offset = 0; // bytes handed out so far
+/** Reads a file (or a slice of one), from byte `start` on, in CHUNK_BYTES pieces into two
+ *  buffers used in turn: the next read runs while the engine checks the current piece, and no
+ *  garbage piles up (a city's files are 850 MB). A read that never ends (seen in Chromium,
+ *  about one city in ten: a stream of a file opened while other workers read the same file
+ *  delivered nothing) is given up, and reading starts again from the same byte on a new
+ *  stream. */
+export function chunksOf(file, start = 0) {
+  let offset = start; // the next byte to hand out
   let reader;
+  // (Slicing a file costs its worker 1–2 ms in Chromium, a round trip to the browser: a
+  // file read from its start is not sliced.)
+  const from = () => (offset ? file.slice(offset) : file);
   const open = () => {
-    reader = file.slice(offset).stream().getReader({ mode: 'byob' });
+    reader = from().stream().getReader({ mode: 'byob' });
   };
   try {
     open();
   } catch {
-    return file.stream(); // no byte stream here: the browser's own chunks
+    return from().stream(); // no byte stream here: the browser's own chunks
   }
   const read = (buffer) => reader.read(new Uint8Array(buffer, 0, CHUNK_BYTES));
   let spare = new ArrayBuffer(CHUNK_BYTES);
@@ -55,19 +59,18 @@ export function chunksOf(file) {
   };
 }
 
-/** Just after the first line break at or after byte `from` of `file` (within 64 KiB), if the
- *  file goes on past it; null otherwise: where a part of a file starts, found the same way by
- *  both checking workers. */
-export async function lineBreakAfter(file, from) {
-  const window = new Uint8Array(await file.slice(from, from + (64 << 10)).arrayBuffer());
-  const at = window.indexOf(10);
+/** Where a part of `file` starts, as both checking workers find it: just after the first line
+ *  break at or after byte `from`, within 64 KiB, if the file goes on past it; null otherwise.
+ *  `bytes` are the file's bytes from `offset` on, through that window. */
+export function cutIn(bytes, offset, from, size) {
+  const at = bytes.subarray(from - offset, from - offset + (64 << 10)).indexOf(10);
   const cut = from + at + 1;
-  return at < 0 || cut >= file.size ? null : cut;
+  return at < 0 || cut >= size ? null : cut;
 }
 
-/** Passes every piece of `file` to `use`. */
-export async function eachChunk(file, use) {
-  const reader = chunksOf(file).getReader();
+/** Passes every piece of `file` from byte `start` on to `use`. */
+export async function eachChunk(file, use, start = 0) {
+  const reader = chunksOf(file, start).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
