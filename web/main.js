@@ -476,3 +476,6 @@ window.rostercheckStallParts = (silenceMs) => worker.postMessage({ type: 'selfte
 /** For tests: the share of the file checked ahead that the validation worker takes (0: none, 1:
  *  all), instead of the share balanced by speed. */
 window.rostercheckAheadShare = (share) => worker.postMessage({ type: 'selftest-ahead-share', share });
+/** For tests: the size from which a file is split as it begins (so that a small package takes
+ *  the paths of a city's files). */
+window.rostercheckSplitFrom = (bytes) => worker.postMessage({ type: 'selftest-split-from', bytes });

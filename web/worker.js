@@ -33,8 +33,10 @@ const SPLIT_FROM = 4 * 2 ** 20;
 /** A file (or zip entry) whose part is asked for only as it begins waits for the part
  *  worker's start, 15–20 ms (its fork, two reads, the hand-over): it is split from this size
  *  on. (Measured: the 10 MB package, its 6 MB enrollments checked whole, in 111–123 ms instead
- *  of 130–136; the district's 23 MB enrollments gain from the split.) */
-const SPLIT_NOW_FROM = 8 * 2 ** 20;
+ *  of 130–136; the district's 23 MB enrollments gain from the split. Measured again with the
+ *  part worker warmed up and no read waited for: 2 and 4 MiB, no gain shown.) A self-test
+ *  lowers it. */
+let SPLIT_NOW_FROM = 8 * 2 ** 20;
 /** Where in the file the second part starts: the middle. Both workers check at the same
  *  speed (measured on a city's enrollments: 2.37 s for 51% here, 2.36 s for 49% there), so
  *  at 0.51 this worker finished 75–290 ms after the part worker; at 0.50, within 75 ms either
@@ -115,16 +117,18 @@ function startPartWorker() {
 
 /** The file after a split one is checked by the part worker, after its part of that one,
  *  from a fork made before it (`forksAhead`), when it is at least this large (a smaller one is
- *  checked here sooner than forked) and at most AHEAD_AT_MOST of the split file. Then the part
- *  worker is busy while this worker ends the split file (it takes in the part and its ids:
- *  0.1 s for a city's enrollments), and that file needs no fork of its own. Where the part
- *  worker starts it is decided once its part of the split file is done (`aheadCut`). */
+ *  checked here sooner than forked). Then the part worker is busy while this worker ends the
+ *  split file (it takes in the part and its ids: 0.1 s for a city's enrollments), and that
+ *  file needs no fork of its own. Where the part worker starts it is decided once its part of
+ *  the split file is done (`aheadCut`), from the speeds both workers showed. */
 const AHEAD_FROM = 1 << 20;
-const AHEAD_AT_MOST = 0.8;
 /** Where the split file is cut then, as a share of both files' bytes: this worker is given
  *  less than half, so that it usually ends its part first and takes the start of the next
- *  file; how much of it is decided by the speeds both workers showed (`aheadCut`). */
+ *  file. A next file larger than AHEAD_AT_MOST of the split one (users.csv after a city's
+ *  classes.csv, 150 MB after 16 MB) would leave the part worker none of the split one: that
+ *  one is cut in its middle (CUT_AT) instead. */
 const AHEAD_CUT_AT = 0.45;
+const AHEAD_AT_MOST = 0.8;
 /** Taking a part in costs this worker about this long per MB of the part: its ids arrive and
  *  are compared or merged, and the file ends (set from city runs: at 0.6, this worker ended
  *  demographics 80–170 ms after the part worker). */
@@ -148,9 +152,10 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
   // The part worker starts by making its session(s) from the fork: its share is smaller by
   // what that costs. With the next file ahead, it has half of both files.
   const forkCost = (fork.length / FORK_BYTES_PER_CSV_BYTE) * (ahead ? 2 : 1);
+  const both = ahead && next.entry.size <= entry.size * AHEAD_AT_MOST;
   const from = Math.floor(zipped
     ? entry.size * ZIP_CUT_AT
-    : Math.min(entry.size - 1, (entry.size + (ahead ? next.entry.size : 0) + forkCost + PART_START_BYTES) * (ahead ? AHEAD_CUT_AT : CUT_AT)));
+    : Math.min(entry.size - 1, (entry.size + (both ? next.entry.size : 0) + forkCost + PART_START_BYTES) * (both ? AHEAD_CUT_AT : CUT_AT)));
   const second = { cut: null, from, asked: askPart(validator, index, entry, fork, { from, zipped, maxPerRule, keep: ahead }) };
   if (ahead) {
     // Where it starts is sent later (`aheadCut`); the part worker waits for it after this part.
@@ -189,19 +194,19 @@ function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
 }
 
 /** The file checked whole while the part worker checks the next one's second part costs this
- *  many times as much per byte as the next one's rows (measured on a city: classes.csv, 16 MB,
- *  took 225–245 ms, users.csv about 8 ns a byte; at 1, this worker finished users.csv 10–140
- *  ms after the part worker). */
+ *  many times as much per byte as the next one's rows (measured on a city, when its
+ *  classes.csv was checked so: 16 MB took 225–245 ms, users.csv about 8 ns a byte; at 1, this
+ *  worker finished users.csv 10–140 ms after the part worker). */
 const BEFORE_WEIGHT = 1.5;
 
 /** The second part of the file `next`, asked for now, before the file `index` (the one before
  *  it) begins, when `next` is large enough to split (SPLIT_FROM), at least twice as large, and
- *  does not depend on it (`forksAhead`):
- *  the part worker checks it while this worker checks the file `index` whole and then the first
- *  part of `next` (a city's users.csv, 150 MB, after classes.csv, 16 MB: classes.csv costs no
- *  split of its own). Null otherwise. */
+ *  does not depend on it (`forksAhead`), and `index` is too small to be split itself
+ *  (SPLIT_NOW_FROM: a larger one is split, with `next` checked ahead): the part worker checks
+ *  it while this worker checks the file `index` whole and then the first part of `next` (the
+ *  district's users.csv, 6.7 MB, after classes.csv, 0.7 MB). Null otherwise. */
 async function nextPartEarly(validator, index, entry, maxPerRule, next) {
-  if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < SPLIT_FROM
+  if (!next || entry.zipEntry || next.entry.zipEntry || entry.size >= SPLIT_NOW_FROM || next.entry.size < SPLIT_FROM
     || next.entry.size < 2 * entry.size || !validator.splits(next.index)
     || !validator.forksAhead(next.index, index)) return null;
   if (!(await partWorkerRunning())) return null;
@@ -218,7 +223,7 @@ async function nextPartEarly(validator, index, entry, maxPerRule, next) {
  *  of the file `index` (see AHEAD_FROM). */
 function aheadAllowed(validator, index, entry, next) {
   return Boolean(next && !next.entry.zipEntry && next.entry.size >= AHEAD_FROM
-    && next.entry.size <= entry.size * AHEAD_AT_MOST && validator.forksAhead(next.index, index));
+    && validator.forksAhead(next.index, index));
 }
 
 
@@ -619,6 +624,7 @@ onmessage = async ({ data }) => {
       partWorker?.postMessage({ type: 'selftest-stall' });
     }
     else if (data.type === 'selftest-ahead-share') aheadShareForTest = data.share;
+    else if (data.type === 'selftest-split-from') SPLIT_NOW_FROM = data.bytes;
     else if (data.type === 'sample') await validate(await sample(), 1000);
   } catch (e) {
     const message = e instanceof ZipError

@@ -153,9 +153,10 @@ test('large files and zip entries are checked by two workers at once, with the s
     writeFileSync(zip, makeZip(readdirSync(dir).sort().map((f) => ({ name: f, content: readFileSync(path.join(dir, f)) }))));
     return zip;
   };
-  const check = async (stallParts = false, input = filesOf(dir), aheadShare = null) => {
+  const check = async (stallParts = false, input = filesOf(dir), aheadShare = null, splitFrom = null) => {
     const { context, page, log } = await open(browser, url);
     if (aheadShare !== null) await page.evaluate((share) => window.rostercheckAheadShare(share), aheadShare);
+    if (splitFrom !== null) await page.evaluate((bytes) => window.rostercheckSplitFrom(bytes), splitFrom);
     if (stallParts) {
       await page.evaluate(() => window.rostercheckStallParts(500));
       await page.waitForTimeout(500);
@@ -188,6 +189,12 @@ test('large files and zip entries are checked by two workers at once, with the s
   // (Taking all of it, the validation worker checks it alone.)
   assert.deepEqual(shares, [shares[0], shares[0], shares[0] - 1], `files checked in two parts, by share: ${shares}`);
   assert.ok([shares[0], shares[0] - 1].includes(merged.parts));
+  // Every file from 1 MiB split as it begins, as a city's are: classes.csv (1.4 MB) in its
+  // middle, with users.csv, ten times as large, checked ahead by the part worker from where the
+  // speeds of both workers say (users.csv is not split early while classes.csv is read whole).
+  const small = await check(false, filesOf(dir), null, 2 ** 20);
+  assert.deepEqual(small.report, merged.report, 'every file from 1 MiB split');
+  assert.ok(small.parts > merged.parts, `files checked in two parts: ${small.parts}, against ${merged.parts}`);
   const zip = zipOf('two-parts.zip');
   const zipped = await check(false, [zip]);
   assert.deepEqual(zipped.report, cliReport(zip));
