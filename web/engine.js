@@ -54,13 +54,18 @@ function checkedInParts(validator, index, file) {
   const fork = cut > 0 && cut < file.length && validator.splits(index) ? validator.forkBytes(index) : null;
   const other = fork && Validator.fromFork(fork, 1);
   if (!other) return false;
-  other.beginFile(index);
-  other.readHead(file.subarray(0, cut));
-  other.startPart();
-  other.feed(file.subarray(cut));
-  const part = other.takePart();
-  const ids = other.partIds(0, other.partIdCount());
-  other.free();
+  let part;
+  let ids;
+  try {
+    other.beginFile(index);
+    other.readHead(file.subarray(0, cut));
+    other.startPart();
+    other.feed(file.subarray(cut));
+    part = other.takePart();
+    ids = other.partIds(0, other.partIdCount());
+  } finally {
+    other.free();
+  }
   validator.beginFile(index);
   validator.feed(file.subarray(0, cut));
   validator.endFirstPart();

@@ -18,14 +18,14 @@ export function chunksOf(file, start = 0) {
   let reader;
   // (Slicing a file costs its worker 1–2 ms in Chromium, a round trip to the browser: a
   // file read from its start is not sliced.)
-  const from = () => (offset ? file.slice(offset) : file);
+  const rest = () => (offset ? file.slice(offset) : file);
   const open = () => {
-    reader = from().stream().getReader({ mode: 'byob' });
+    reader = rest().stream().getReader({ mode: 'byob' });
   };
   try {
     open();
   } catch {
-    return from().stream(); // no byte stream here: the browser's own chunks
+    return rest().stream(); // no byte stream here: the browser's own chunks
   }
   const read = (buffer) => reader.read(new Uint8Array(buffer, 0, CHUNK_BYTES));
   let spare = new ArrayBuffer(CHUNK_BYTES);
@@ -63,6 +63,7 @@ export function chunksOf(file, start = 0) {
  *  break at or after byte `from`, within 64 KiB, if the file goes on past it; null otherwise.
  *  `bytes` are the file's bytes from `offset` on, through that window. */
 export function cutIn(bytes, offset, from, size) {
+  if (from < offset) return null;
   const at = bytes.subarray(from - offset, from - offset + (64 << 10)).indexOf(10);
   const cut = from + at + 1;
   return at < 0 || cut >= size ? null : cut;

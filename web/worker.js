@@ -31,7 +31,7 @@ function startWorker(file, name) {
  *  worker's start is hidden behind that file). */
 const SPLIT_FROM = 4 * 2 ** 20;
 /** A file (or zip entry) whose part is asked for only as it begins waits for the part
- *  worker's start, 15–20 ms (its fork, two reads, the hand-over): it is split from this size
+ *  worker's start, 15–20 ms (the hand-over, its first read, its fork): it is split from this size
  *  on. (Measured: the 10 MB package, its 6 MB enrollments checked whole, in 111–123 ms instead
  *  of 130–136; the district's 23 MB enrollments gain from the split. Measured again with the
  *  part worker warmed up and no read waited for: 2 and 4 MiB, no gain shown.) A self-test
@@ -46,8 +46,8 @@ const CUT_AT = 0.5;
  *  CSV (measured on a city: a 19 MB fork in 20 ms; checking at about 100 MB/s). */
 const FORK_BYTES_PER_CSV_BYTE = 10;
 /** Bytes this worker checks before the part worker starts on a part asked now: the message,
- *  then its first read (1 MiB, with the header and the cut) reach it 10–25 ms later (measured
- *  on the district, as checking about 1 MB here). */
+ *  then its first read (1 MiB from about the cut) reach it 10–25 ms later (measured on the
+ *  district, as checking about 1 MB here). */
 const PART_START_BYTES = 1 << 20;
 /** The same for a zip entry: later, because the part worker also inflates the first part to
  *  skip it (measured on a zipped city: 5.9–6.4 s at 0.56, 6.4 s at 0.51 and 0.61, 6.9 s at
@@ -135,6 +135,9 @@ const AHEAD_AT_MOST = 0.8;
 const TAKE_IN_MS_PER_MB = 1;
 /** The least of the next file either worker is given: less is not worth a part of its own. */
 const AHEAD_LEAST_BYTES = 512 << 10;
+/** The least second part a file is split for (its cut is looked for within 64 KiB of where it
+ *  is asked, and must leave a part). */
+const PART_LEAST_BYTES = 128 << 10;
 
 /** The second part of a large file, asked for now: it starts after the first line break at or
  *  after `from` (about CUT_AT of the file), the cut, which both workers find the same way
@@ -149,13 +152,14 @@ async function secondPart(validator, index, entry, maxPerRule, next) {
   const ahead = !zipped && aheadAllowed(validator, index, entry, next);
   const fork = ahead ? validator.forkBytesAhead(index, next.index) : validator.forkBytes(index);
   if (!fork) return null;
-  // The part worker starts by making its session(s) from the fork: its share is smaller by
-  // what that costs. With the next file ahead, it has half of both files.
+  // The part worker starts by making its session(s) from the fork and reading: its share is
+  // smaller by what that costs. With a smaller next file ahead, it has about half of both.
   const forkCost = (fork.length / FORK_BYTES_PER_CSV_BYTE) * (ahead ? 2 : 1);
   const both = ahead && next.entry.size <= entry.size * AHEAD_AT_MOST;
   const from = Math.floor(zipped
     ? entry.size * ZIP_CUT_AT
-    : Math.min(entry.size - 1, (entry.size + (both ? next.entry.size : 0) + forkCost + PART_START_BYTES) * (both ? AHEAD_CUT_AT : CUT_AT)));
+    : (entry.size + (both ? next.entry.size : 0) + forkCost + PART_START_BYTES) * (both ? AHEAD_CUT_AT : CUT_AT));
+  if (entry.size - from < PART_LEAST_BYTES) return null;
   const second = { cut: null, from, asked: askPart(validator, index, entry, fork, { from, zipped, maxPerRule, keep: ahead }) };
   if (ahead) {
     // Where it starts is sent later (`aheadCut`); the part worker waits for it after this part.
@@ -185,8 +189,9 @@ function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
     return share >= 1 ? null : Math.floor(share * ahead.size);
   }
   const here = left / hereRate + (partBytes / 1e6) * TAKE_IN_MS_PER_MB;
-  // (The part worker first makes its session from the fork: about forkBytes of checking.)
-  const there = (ahead.forkBytes + ahead.size) / partRate;
+  // (The part worker first makes its session from the fork and reads: about forkBytes and
+  // PART_START_BYTES of checking.)
+  const there = (ahead.forkBytes + PART_START_BYTES + ahead.size) / partRate;
   const mine = (there - here) / (1 / partRate + 1 / hereRate);
   if (mine < AHEAD_LEAST_BYTES) return 0;
   if (ahead.size - mine < AHEAD_LEAST_BYTES) return null;
@@ -200,13 +205,13 @@ function aheadCut(ahead, { left, hereRate, partRate, partBytes }) {
 const BEFORE_WEIGHT = 1.5;
 
 /** The second part of the file `next`, asked for now, before the file `index` (the one before
- *  it) begins, when `next` is large enough to split (SPLIT_FROM), at least twice as large, and
- *  does not depend on it (`forksAhead`), and `index` is too small to be split itself
- *  (SPLIT_NOW_FROM: a larger one is split, with `next` checked ahead): the part worker checks
- *  it while this worker checks the file `index` whole and then the first part of `next` (the
- *  district's users.csv, 6.7 MB, after classes.csv, 0.7 MB). Null otherwise. */
+ *  it) begins, when `index` is not split (a file that is has `next` checked after its part:
+ *  `secondPart`), and `next` is large enough to split (SPLIT_FROM), at least twice as large,
+ *  and does not depend on it (`forksAhead`): the part worker checks it while this worker
+ *  checks the file `index` whole and then the first part of `next` (the district's users.csv,
+ *  6.7 MB, after classes.csv, 0.7 MB). Null otherwise. */
 async function nextPartEarly(validator, index, entry, maxPerRule, next) {
-  if (!next || entry.zipEntry || next.entry.zipEntry || entry.size >= SPLIT_NOW_FROM || next.entry.size < SPLIT_FROM
+  if (!next || entry.zipEntry || next.entry.zipEntry || next.entry.size < SPLIT_FROM
     || next.entry.size < 2 * entry.size || !validator.splits(next.index)
     || !validator.forksAhead(next.index, index)) return null;
   if (!(await partWorkerRunning())) return null;
@@ -469,20 +474,24 @@ async function validate(inputs, maxPerRule) {
     // Asked for before the file begins here: the other worker starts from this session (or
     // was asked along with the file before: see AHEAD_FROM and nextPartEarly).
     let second = null;
-    if (ahead?.index === f.index) {
-      // (Undecided if the part of the file before never came: then it is checked here whole.)
-      ahead.second.asked.decide?.(null);
-      second = ahead.second.from === null ? null : ahead.second;
+    let early = ahead?.index === f.index ? ahead.second : null;
+    if (early) {
       ahead = null;
-    } else if (!refused) {
-      const next = planned[k + 1] && { index: planned[k + 1].index, entry: entries[planned[k + 1].index] };
-      // A much larger next file has its second part checked while this one is checked whole;
-      // otherwise this one may be split, and a smaller next file checked after its part.
-      ahead = await nextPartEarly(validator, f.index, entry, maxPerRule, next);
-      if (!ahead) {
-        second = await secondPart(validator, f.index, entry, maxPerRule, next);
-        ahead = second?.ahead ?? null;
+      if (early.asked.decide && !early.asked.decided) {
+        // The part of the file before never came, so where this one's starts was never
+        // decided: the part worker lets it go, and this file may be split at its own turn.
+        early.asked.decide(null);
+        early = null;
+      } else {
+        second = early.from === null ? null : early;
       }
+    }
+    if (!early && !refused) {
+      const next = planned[k + 1] && { index: planned[k + 1].index, entry: entries[planned[k + 1].index] };
+      // A file large enough is split, and the next checked after its part (`aheadCut`); a
+      // smaller one may be checked whole while a much larger next file's part is checked.
+      second = await secondPart(validator, f.index, entry, maxPerRule, next);
+      ahead = second?.ahead ?? (second ? null : await nextPartEarly(validator, f.index, entry, maxPerRule, next));
     }
     validator.beginFile(f.index);
     second?.asked.open();
