@@ -262,6 +262,17 @@ test('a read that never ends is started again from the same byte', async () => {
   await context.close();
 });
 
+test('the warm-up checks a file in two parts too, so that that path is compiled before a package arrives', async () => {
+  const { context, page } = await open(browser, url);
+  const parts = await page.evaluate(async () => {
+    const { load, warmUp } = await import('./engine.js');
+    await load();
+    return warmUp();
+  });
+  assert.equal(parts, 1, 'the sample\'s largest file checked in two parts and taken in');
+  await context.close();
+});
+
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
   const zip = path.join(tmp, 'OneRoster.zip');
   execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });
