@@ -218,8 +218,8 @@ const SPLIT_FROM: u64 = 4 << 20;
 
 /// The share of a split file that this thread checks (with a file checked ahead after it, see
 /// [`AHEAD_FIRST_SHARE_PERCENT`]): a little more than half, because the reading thread reads
-/// it for this one while the other thread reads its part itself. (On a city package with halves, this thread
-/// waited 20–50 ms for the other's part of each large file.)
+/// it for this one while the other thread reads its part itself. (On a city package with
+/// halves, this thread waited 20–50 ms for the other's part of each large file.)
 const FIRST_SHARE_PERCENT: u64 = 53;
 
 /// The same share of a split file and the file checked ahead after it together: a little less
