@@ -9,6 +9,9 @@ const SEVERITY_LABEL = { error: 'Error', warning: 'Warning', info: 'Info' };
 let worker = null;
 let rules = new Map();
 let state = null;
+/** The worker's rehearsal (it checks the built-in sample while the page waits): its messages
+ *  until 'rehearsed' are not the user's check, and its report is laid out unseen. */
+let rehearsal = null;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -51,6 +54,7 @@ function startWorker() {
   const url = new URL('./worker.js', import.meta.url).href;
   const blob = new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' });
   worker = new Worker(URL.createObjectURL(blob), { type: 'module', name: 'rostercheck' });
+  rehearsal = { items: [] };
   worker.onmessage = ({ data }) => onMessage(data);
   worker.onerror = (e) => {
     fail(`The checker stopped unexpectedly${e.message ? ` (${e.message})` : ''}. It has been restarted: choose your files again.`);
@@ -65,6 +69,10 @@ function restartWorker() {
 }
 
 function onMessage(m) {
+  if (rehearsal && ['plan', 'progress', 'fileDone', 'diagnostics', 'done', 'rehearsed'].includes(m.type)) {
+    onRehearsal(m);
+    return;
+  }
   switch (m.type) {
     case 'ready':
       rules = new Map(m.rules.map((r) => [r.code, r]));
@@ -223,6 +231,35 @@ function onDone(m) {
   // Files checked by both workers at once (for tests and benchmarks).
   document.body.dataset.parts = String(m.parts ?? 0);
   document.body.dataset.done = 'true';
+}
+
+function onRehearsal(m) {
+  if (m.type === 'diagnostics') rehearsal.items.push(...JSON.parse(m.batch));
+  else if (m.type === 'done') layOutUnseen({ items: rehearsal.items, report: JSON.parse(m.report) });
+  else if (m.type === 'rehearsed') {
+    rehearsal = null;
+    document.body.dataset.rehearsed = 'true';
+  }
+}
+
+/** Renders a report and lays it out without showing it (or telling screen readers), then hides
+ *  it again: the browser's font and style caches are warm for the user's report. Not while a
+ *  report is shown. */
+function layOutUnseen(report) {
+  const results = $('results');
+  if (!results.hidden) return;
+  const users = state;
+  state = report;
+  results.classList.add('unseen');
+  results.hidden = false;
+  try {
+    renderResults();
+    results.getBoundingClientRect();
+  } finally {
+    results.hidden = true;
+    results.classList.remove('unseen');
+    state = users;
+  }
 }
 
 function fail(message, role = 'alert') {

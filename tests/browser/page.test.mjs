@@ -273,6 +273,32 @@ test('the warm-up checks a file in two parts too, so that that path is compiled 
   await context.close();
 });
 
+test('while the page waits, the sample is checked and its report laid out unseen: nothing shown, announced or focused', async () => {
+  const { context, page } = await open(browser, url);
+  const announced = await page.textContent('#announcer');
+  await page.waitForSelector('body[data-rehearsed="true"]', { state: 'attached', timeout: 30000 });
+  const seen = await page.evaluate(() => ({
+    hidden: document.getElementById('results').hidden,
+    unseen: document.getElementById('results').classList.contains('unseen'),
+    summary: document.getElementById('summary').textContent,
+    progress: document.getElementById('progress').hidden,
+    focused: document.activeElement === document.body,
+  }));
+  assert.equal(seen.hidden, true, 'the results stay hidden');
+  assert.equal(seen.unseen, false, 'and are back to their normal layout');
+  assert.match(seen.summary, /Not ready to sync: 7 errors/, 'the sample\'s report was rendered');
+  assert.equal(seen.progress, true, 'no progress shown');
+  assert.equal(seen.focused, true, 'focus not moved');
+  assert.equal(await page.textContent('#announcer'), announced, 'nothing announced');
+  // The user's report is their own: none of the sample's findings.
+  const dir = generate('after-rehearsal', ['--students', '100', '--oneroster', '1.2']);
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /Errors0Warnings0/);
+  assert.match(await page.textContent('#groups'), /No problems found/);
+  await context.close();
+});
+
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
   const zip = path.join(tmp, 'OneRoster.zip');
   execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });
