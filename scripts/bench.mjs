@@ -10,7 +10,7 @@
 // header, 100,000,000 empty or one-field rows, one row repeated 20,000,000 times): time, peak
 // memory, findings.
 //
-// Options: --sizes small,10mb,district,city,city-uuid,district-quoted,district-1.1  --runs N (best of N, each alternating with its baseline; default 3, and 15 native and 5 browser runs for packages under 100 MB: see runsFor)
+// Options: --sizes small,10mb,district,city,city-uuid,district-quoted,district-1.1  --runs N (best of N, each alternating with its baseline; by default 7 native and 3 browser runs, 15 and 5 for packages under 100 MB: see runsFor)
 //          --skip-browser  --skip-frictionless  --skip-hostile  --skip-zip
 //          --write-docs (replace the results in docs/benchmarks.md)
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -50,14 +50,17 @@ const cli = path.join(root, 'target', 'release', 'rostercheck');
 const nativeBench = path.join(root, 'target', 'release', 'rostercheck-bench');
 const MB = 1e6;
 
-/** Runs per measurement (the best counts): 3, or --runs N. A package under 100 MB is checked
+/** Runs per measurement (the best counts), or --runs N. A package under 100 MB is checked
  *  in well under a second, where a few ms of this shared machine's noise move its MB/s by a
  *  fifth (a 10 MB CLI check took 38–54 ms in six runs in a row): it gets 15 native and 5
- *  browser runs, as they cost little. */
+ *  browser runs, as they cost little. A larger one gets 7 native runs (about 5 s a pair for
+ *  the city: with 3, one slow stretch on either side moved the CLI's share of csv-core's
+ *  speed from 36% to 75% between two runs of the same code) and 3 browser runs (Papa Parse
+ *  takes 20–30 s a run). */
 function runsFor(bytes, where) {
   const given = option('runs', null);
   if (given !== null) return Number(given);
-  if (bytes >= 100 * MB) return 3;
+  if (bytes >= 100 * MB) return where === 'native' ? 7 : 3;
   return where === 'native' ? 15 : 5;
 }
 
