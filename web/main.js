@@ -238,7 +238,7 @@ function onRehearsal(m) {
   else if (m.type === 'done') layOutUnseen({ items: rehearsal.items, report: JSON.parse(m.report) });
   else if (m.type === 'rehearsed') {
     rehearsal = null;
-    document.body.dataset.rehearsed = 'true';
+    document.body.dataset.rehearsed = 'true'; // (for a test)
   }
 }
 
@@ -248,7 +248,7 @@ function onRehearsal(m) {
 function layOutUnseen(report) {
   const results = $('results');
   if (!results.hidden) return;
-  const users = state;
+  const current = state;
   state = report;
   results.classList.add('unseen');
   results.hidden = false;
@@ -258,7 +258,7 @@ function layOutUnseen(report) {
   } finally {
     results.hidden = true;
     results.classList.remove('unseen');
-    state = users;
+    state = current;
   }
 }
 
