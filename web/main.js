@@ -12,6 +12,14 @@ let state = null;
 /** The worker's rehearsal (it checks the built-in sample while the page waits): its messages
  *  until 'rehearsed' are not the user's check, and its report is laid out unseen. */
 let rehearsal = null;
+/** WebAssembly memory never shrinks: after a check whose engine grew past this much, the page
+ *  gives the memory back once the report has been left alone for RELEASE_AFTER_MS, by replacing
+ *  the worker (and with it the part worker) with a fresh one. A city's check leaves about
+ *  250 MiB in the two. (Not at once: a second check soon after would wait for the fresh
+ *  worker's start.) */
+let RELEASE_FROM_BYTES = 64 * 2 ** 20;
+let RELEASE_AFTER_MS = 30000;
+let releaseTimer = null;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -103,6 +111,7 @@ function validate(inputs) {
 }
 
 function begin() {
+  clearTimeout(releaseTimer);
   state = { items: [], files: new Map(), started: performance.now(), lastAnnounce: 0 };
   document.body.dataset.done = 'false';
   $('error').hidden = true;
@@ -231,6 +240,13 @@ function onDone(m) {
   // Files checked by both workers at once (for tests and benchmarks).
   document.body.dataset.parts = String(m.parts ?? 0);
   document.body.dataset.done = 'true';
+  if (m.memoryBytes >= RELEASE_FROM_BYTES) releaseTimer = setTimeout(releaseMemory, RELEASE_AFTER_MS);
+}
+
+function releaseMemory() {
+  if (document.body.dataset.busy === 'true') return;
+  restartWorker();
+  document.body.dataset.released = String(Number(document.body.dataset.released ?? 0) + 1); // (for a test)
 }
 
 function onRehearsal(m) {
@@ -516,3 +532,5 @@ window.rostercheckAheadShare = (share) => worker.postMessage({ type: 'selftest-a
 /** For tests: the size from which a file is split as it begins (so that a small package takes
  *  the paths of a city's files). */
 window.rostercheckSplitFrom = (bytes) => worker.postMessage({ type: 'selftest-split-from', bytes });
+/** For tests: when the engine's memory is given back after a check (see RELEASE_FROM_BYTES). */
+window.rostercheckReleaseAfter = (ms, fromBytes) => { RELEASE_AFTER_MS = ms; RELEASE_FROM_BYTES = fromBytes; };

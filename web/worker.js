@@ -8,8 +8,12 @@ import { listEntries, openEntry, refusal, ZipError } from './zip.js';
 
 const PROGRESS_EVERY_MS = 100;
 
+/** The engine's memory (WebAssembly memory only grows: the page replaces this worker to give
+ *  it back, see main.js). */
+let engineMemory = null;
+
 const ready = (async () => {
-  await load();
+  engineMemory = (await load()).memory;
   postMessage({ type: 'ready', version: version(), rules: JSON.parse(rules()) });
 })().catch((e) => postMessage({ type: 'error', message: `The checker could not start: ${e.message}` }));
 
@@ -631,7 +635,10 @@ async function validate(inputs, maxPerRule) {
   const parts = validator.partsAbsorbed();
   flush(validator);
   validator.free();
-  postMessage({ type: 'done', report, csv, parts, seconds: (performance.now() - started) / 1000, totalBytes });
+  postMessage({
+    type: 'done', report, csv, parts, seconds: (performance.now() - started) / 1000, totalBytes,
+    memoryBytes: engineMemory?.buffer.byteLength ?? 0,
+  });
 }
 
 function flush(validator) {

@@ -299,6 +299,29 @@ test('while the page waits, the sample is checked and its report laid out unseen
   await context.close();
 });
 
+test('after a large check the engine\'s memory is given back while the report stays, and the next check works as before', async () => {
+  const { context, page, log } = await open(browser, url);
+  // Given back 0 ms after a check of any size (30 s after one of 64 MiB or more, normally).
+  await page.evaluate(() => window.rostercheckReleaseAfter(0, 0));
+  // The validation worker and the workers it started, as they are before the check.
+  const workers = page.workers();
+  assert.ok(workers.length >= 1);
+  const ended = Promise.all(workers.map((w) => new Promise((resolve) => w.once('close', resolve))));
+  const dir = generate('before-release', ['--students', '100', '--oneroster', '1.2']);
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await waitDone(page);
+  await page.waitForSelector('body[data-released="1"]', { state: 'attached', timeout: 30000 });
+  await ended; // (their memory goes with them)
+  assert.equal(await page.isVisible('#results'), true, 'the report is still shown');
+  assert.match(await page.textContent('#summary'), /Errors0Warnings0/);
+  // The fresh worker checks the next package (here, picked before it has even started).
+  await page.setInputFiles('#file-input', filesOf(path.join(root, 'examples', 'sample-district')));
+  await waitDone(page);
+  assert.match(await page.textContent('#summary'), /Not ready to sync: 7 errors to fix/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('a zip export is read, and a workbook dropped by mistake gets a clear message', async () => {
   const zip = path.join(tmp, 'OneRoster.zip');
   execFileSync(cli, ['generate', '--out', zip, '--students', '120', '--oneroster', '1.1'], { stdio: 'ignore' });
