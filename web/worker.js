@@ -18,14 +18,16 @@ const ready = (async () => {
 })().catch((e) => postMessage({ type: 'error', message: `The checker could not start: ${e.message}` }));
 
 /** The page's messages are handled one at a time, in order, after the rehearsal below: a
- *  check posted meanwhile waits for it (it takes tens of milliseconds). */
+ *  check posted meanwhile waits for it (it takes tens of milliseconds). Whatever happens
+ *  before, the page's messages are then handled: a head start that failed must not leave a
+ *  check waiting forever. */
 let handled = ready.then(async () => {
   // After the 'ready' message has gone out, so that the page is ready as soon as before.
   await new Promise((resolve) => setTimeout(resolve, 0));
   await warmUp();
   startPartWorker();
   await rehearse();
-});
+}).catch(() => {});
 
 /** Checks the built-in sample once more, the way a user's files are checked, and posts its
  *  messages like any check's, then 'rehearsed': the JavaScript of a check (reading, posting
