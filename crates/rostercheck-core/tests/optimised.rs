@@ -158,7 +158,7 @@ fn damaged_small_packages_give_the_same_report() {
 #[test]
 fn every_row_of_a_valid_package_takes_the_clean_path_where_there_is_one() {
     // Reports are the same either way (the tests here): only this fails if the short path of
-    // enrollments, roles, demographics and users stops being taken.
+    // enrollments, roles, demographics, users and classes stops being taken.
     // (A row with a quoted field, such as a name with a comma, takes it too.)
     for version in [Version::V1_1, Version::V1_2] {
         let pkg = generated(version, Mode::Bulk, 600, 5);
@@ -180,6 +180,7 @@ fn clean_path_rows(pkg: &Package, session: Session) -> (u64, u64) {
         "roles.csv",
         "demographics.csv",
         "users.csv",
+        "classes.csv",
     ]
     .iter()
     .filter(|name| pkg.iter().any(|(n, _)| n == *name))
@@ -468,8 +469,9 @@ fn file_text(pkg: &Package, name: &str) -> String {
 }
 
 /// Sets, on rows 5, 12, 19… of the file `name` (closer together when the file is too short
-/// for that), each column to its value in turn (a column or a file the version does not have
-/// is skipped). A `beginDate` on an even turn gets an end date too.
+/// for that), each column to its value in turn, written as given (a column or a file the
+/// version does not have is skipped; the row's other fields keep their quotes where they need
+/// them). A `beginDate` on an even turn gets an end date too, and `subjects` one subject code.
 fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     if !pkg.iter().any(|(n, _)| n == name) {
         return;
@@ -483,11 +485,24 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
         for (k, (column, value)) in changes.iter().enumerate() {
             let Some(col) = at(column) else { continue };
             let row = 5 + k * step;
-            let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+            let mut fields: Vec<String> = csv_fields(&lines[row])
+                .into_iter()
+                .map(|f| {
+                    if f.contains([',', '"']) {
+                        format!("\"{}\"", f.replace('"', "\"\""))
+                    } else {
+                        f
+                    }
+                })
+                .collect();
             fields[col] = value.clone();
             // 2027-09-02 then makes a reversed pair, 2026-08-15 a valid one.
             if *column == "beginDate" && k % 2 == 0 {
                 fields[at("endDate").unwrap()] = "2027-06-15".to_owned();
+            }
+            // One subject then matches its one code, two do not.
+            if *column == "subjects" && k % 2 == 0 {
+                fields[at("subjectCodes").unwrap()] = "51001".to_owned();
             }
             lines[row] = fields.join(",");
         }
@@ -495,7 +510,8 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     });
 }
 
-/// Every way a row of enrollments.csv, roles.csv, demographics.csv or users.csv can be wrong,
+/// Every way a row of enrollments.csv, roles.csv, demographics.csv, users.csv or classes.csv
+/// can be wrong,
 /// one row each (their clean rows have a path of their own, `session/clean_row.rs`: each row
 /// here must leave it for the general one, and the rows around it must not).
 fn damage_clean_path_files(pkg: &mut Package) {
@@ -650,12 +666,93 @@ fn damage_clean_path_files(pkg: &mut Package) {
     damage_rows(pkg, "users.csv", &changes);
 }
 
+/// Every way a row of classes.csv can be wrong, one row each (as `damage_clean_path_files`;
+/// a package of 1,500 students or more has the rows for them).
+fn damage_classes(pkg: &mut Package) {
+    let s = |v: &str| v.to_owned();
+    let orgs = file_text(pkg, "orgs.csv");
+    let ids_of = |kind: &str| -> Vec<String> {
+        orgs.lines()
+            .filter(|l| l.split(',').any(|f| f == kind))
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect()
+    };
+    let district = ids_of("district")[0].clone();
+    let other_school = ids_of("school").last().unwrap().clone();
+    let mut classes = vec![
+        ("grades", s("9")),
+        ("grades", s("\"KG,01\"")),
+        ("grades", s("\"KG, 01\"")),
+        ("grades", s("\"KG,,01\"")),
+        ("grades", s("KG;01")),
+        ("grades", s("13")),
+        ("grades", s("")),
+        ("courseSourcedId", s("crs-missing")),
+        ("courseSourcedId", s("")),
+        ("courseSourcedId", s(" crs-00001")),
+        ("schoolSourcedId", district.clone()),
+        ("schoolSourcedId", other_school.clone()),
+        ("schoolSourcedId", s("sch-missing")),
+        ("schoolSourcedId", s("")),
+        ("termSourcedIds", s("as-2027-s2")),
+        ("termSourcedIds", s("as-2027")),
+        ("termSourcedIds", s("\"as-2027-s1,as-2027\"")),
+        ("termSourcedIds", s("as-missing")),
+        ("termSourcedIds", s("\"as-2027-s1,\"")),
+        ("termSourcedIds", s("\"as-2027-s1, as-2027-s2\"")),
+        ("termSourcedIds", s("as-2027-s1;as-2027-s2")),
+        ("termSourcedIds", s("")),
+        ("termSourcedIds", s(&district)),
+        ("classType", s("scheduled")),
+        ("classType", s("Homeroom")),
+        ("classType", s("nonsense")),
+        ("classType", s("")),
+        ("title", s("")),
+        ("title", s(" Algebra")),
+        ("title", s("\"Algebra, Part 1\"")),
+        ("subjects", s("Math")),
+        ("subjects", s("Math")),
+        ("subjects", s("\"Math,Art\"")),
+        ("subjects", s("\"Math,Art\"")),
+        ("subjectCodes", s("51001")),
+        ("periods", s("\"1,2\"")),
+        ("periods", s("\"1,,2\"")),
+        ("classCode", s("1E+05")),
+        ("sourcedId", s("cls-000001")),
+    ];
+    classes.extend([
+        ("status", s("active")),
+        ("status", s("Active")),
+        ("dateLastModified", s("2026-01-01T00:00:00.000Z")),
+        ("dateLastModified", s("2026-13-01")),
+        ("sourcedId", s("x 5")),
+        ("sourcedId", s("")),
+        ("sourcedId", s("stu-0000003")),
+    ]);
+    damage_rows(pkg, "classes.csv", &classes);
+}
+
 #[test]
 fn every_kind_of_defect_in_the_files_with_a_clean_path_gives_the_same_report() {
     for version in [Version::V1_1, Version::V1_2] {
         for mode in [Mode::Bulk, Mode::Delta] {
             let mut pkg = generated(version, mode, 300, 5);
             damage_clean_path_files(&mut pkg);
+            let what = format!("{version:?} {mode:?}");
+            compare(&pkg, &[7, 4096, 0], &what);
+            compare_in_parts(&pkg, &[4096], &what);
+        }
+    }
+}
+
+#[test]
+fn every_kind_of_defect_in_classes_gives_the_same_report() {
+    // (Enrollments in the damaged classes then meet a class without a school, in another
+    // school, or not there at all.)
+    for version in [Version::V1_1, Version::V1_2] {
+        for mode in [Mode::Bulk, Mode::Delta] {
+            let mut pkg = generated(version, mode, 1500, 6);
+            damage_classes(&mut pkg);
             let what = format!("{version:?} {mode:?}");
             compare(&pkg, &[7, 4096, 0], &what);
             compare_in_parts(&pkg, &[4096], &what);

@@ -1,5 +1,5 @@
-//! The clean rows of enrollments.csv, roles.csv, demographics.csv and users.csv, checked
-//! without the general row machinery.
+//! The clean rows of enrollments.csv, roles.csv, demographics.csv, users.csv and classes.csv,
+//! checked without the general row machinery.
 //!
 //! A city's enrollments.csv holds seven rows in ten of the whole package, and nearly all rows
 //! of these files are clean: ids that exist, known codes, empty optional columns.
@@ -8,7 +8,7 @@
 //! column. Here a row is first asked "is anything wrong?", from a plan made once per header,
 //! without a side effect; only when nothing is does it record what a clean row records (its
 //! id; an enrollment's class teacher and user enrollment; a role's user bits and the
-//! overview's people; a user's role, grade, username and email). At any doubt the row goes to
+//! overview's people; a user's role, grade, username and email; a class's school). At any doubt the row goes to
 //! `check_row` untouched, which finds and words whatever is wrong, so the findings cannot
 //! differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
 //! rule's fixture (the unoptimised session never takes this path).
@@ -18,7 +18,7 @@ use super::{
     Mode, Session,
 };
 use crate::csv::Record;
-use crate::index::{self, flag};
+use crate::index::{self, flag, tag};
 use crate::rules::Rule;
 use crate::spec::{ColumnSpec, FileKind, Required, ValueType};
 use crate::values;
@@ -32,11 +32,12 @@ enum Shape {
     /// those are kept), and of the right kind. demographics.csv's sourcedId is one (its
     /// user's).
     Reference { slot: usize, target: FileKind },
-    /// Any other value: its value checks find nothing (a grade list included).
+    /// Any other value: its value checks find nothing (a list of grades, codes or periods
+    /// included: its items are checked there).
     Value,
-    /// A list of references or codes: clean when empty, or for a list of references to a
-    /// file already read (1.1 users.csv's orgs, `Cell::listed`) when every item is an id
-    /// found there, of the right kind. (users.csv's agents and userIds: only when empty.)
+    /// A list of references: clean when empty, or for a list of references to a file already
+    /// read (1.1 users.csv's orgs, classes.csv's terms: `Cell::listed`) when every item is an
+    /// id found there, of the right kind. (users.csv's agents: only when empty.)
     List,
 }
 
@@ -54,6 +55,8 @@ struct Cell {
     found: Option<(u64, usize)>,
     /// For a list of references to another file: that file.
     listed: Option<FileKind>,
+    /// classes.csv's terms: each must be a term, not a school year (`is_term`).
+    term: bool,
 }
 
 /// At most this many references looked ahead (a file with more is left to `check_row`).
@@ -73,6 +76,10 @@ pub(super) struct CleanRows {
     org: Option<usize>,
     /// users.csv's grades, username and email.
     grades: Option<usize>,
+    /// classes.csv's subjects and their codes (as many of each), and its school.
+    subjects: Option<usize>,
+    subject_codes: Option<usize>,
+    school_text: Option<usize>,
     /// 1.1 users.csv's organisations (the overview counts a person at the first).
     orgs: Option<usize>,
     folded: [Option<usize>; 2],
@@ -84,14 +91,18 @@ pub(super) struct CleanRows {
 
 impl CleanRows {
     /// For the files whose record rules `clean_row` knows (enrollments, roles, demographics,
-    /// users), when every column the header maps has one of the shapes above (a reference
+    /// users, classes), when every column the header maps has one of the shapes above (a reference
     /// within the file itself, or to a file not looked ahead, leaves every row to
     /// `check_row`).
     pub(super) fn plan(file: &FileState) -> Option<CleanRows> {
         let plan = file.plan.as_ref()?;
         let known = matches!(
             file.kind,
-            FileKind::Enrollments | FileKind::Roles | FileKind::Demographics | FileKind::Users
+            FileKind::Enrollments
+                | FileKind::Roles
+                | FileKind::Demographics
+                | FileKind::Users
+                | FileKind::Classes
         );
         if !known || !plan.check_rows || file.lookahead.len() > MAX_SLOTS {
             return None;
@@ -108,9 +119,7 @@ impl CleanRows {
                 (ValueType::Guid, None, _) if file.columns.sourced_id == Some(pos) => {
                     Shape::SourcedId
                 }
-                (ValueType::GuidRefList | ValueType::TextList | ValueType::EnumList, _, _) => {
-                    Shape::List
-                }
+                (ValueType::GuidRefList, _, _) => Shape::List,
                 (_, None, _) => Shape::Value,
                 _ => return None,
             };
@@ -122,13 +131,10 @@ impl CleanRows {
                 clean: Vec::new(),
                 found: None,
                 listed: match (column.ty, column.reference) {
-                    (ValueType::GuidRefList, Some(target))
-                        if target != file.kind && !is_term(file.kind, column.name) =>
-                    {
-                        Some(target)
-                    }
+                    (ValueType::GuidRefList, Some(target)) if target != file.kind => Some(target),
                     _ => None,
                 },
+                term: is_term(file.kind, column.name),
             });
         }
         let c = &file.columns;
@@ -144,6 +150,9 @@ impl CleanRows {
             role_type: cell(c.role_type),
             org: cell(c.org),
             grades: cell(c.grades),
+            subjects: cell(c.subjects),
+            subject_codes: cell(c.subject_codes),
+            school_text: cell(c.school),
             orgs: cell(c.orgs),
             folded: folded_columns(file).map(cell),
             school: slot(c.school),
@@ -315,6 +324,11 @@ impl Session {
                 return false;
             }
         }
+        if let (Some(subjects), Some(codes)) = (text(clean.subjects), text(clean.subject_codes)) {
+            if subjects.split(',').count() != codes.split(',').count() {
+                return false;
+            }
+        }
         let (Some(id), Some(&key)) = (text(Some(clean.sourced_id)), file.batch_id_keys.get(row))
         else {
             return false;
@@ -368,6 +382,17 @@ impl Session {
                     e.tag |= role_bits(role);
                 }
             }
+            FileKind::Classes => {
+                self.overview.class(text(clean.school_text));
+                // (A school that is not a school was refused above: `RefConstraint::School`.)
+                let school = school.filter(|hit| {
+                    self.entry(FileKind::Orgs, *hit)
+                        .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
+                });
+                if let Some(school) = school {
+                    self.index.class_school.insert(key, school.key);
+                }
+            }
             FileKind::Users => {
                 // (Without a role column, as in 1.2, every user's grades count.)
                 let student = role.is_none_or(|r| r == "student");
@@ -395,7 +420,8 @@ impl Session {
 
     /// Whether a list in a clean row's `field` (not empty, no edge spaces) is what `check_row`
     /// finds nothing in: a list of references to another file whose every item is an id,
-    /// found among those of that file, of the kind the column wants. (Out of line: the cell
+    /// found among those of that file, of the kind the column wants (a class's terms: not a
+    /// school year). (Out of line: the cell
     /// loop stays as small as before for the files without such a list: see `user_tag`.)
     #[inline(never)]
     #[cold]
@@ -404,12 +430,17 @@ impl Session {
             return false;
         };
         let table = self.index.table(target);
+        let constraint = if cell.term {
+            None
+        } else {
+            cell.column.constraint
+        };
         self.ids_usable(target)
             && field.split(|&b| b == b',').all(|item| {
                 // (An empty item, one with spaces or another separator is not an id.)
                 values::is_guid_bytes(item)
                     && table.get(index::key_bytes(item)).is_some_and(|entry| {
-                        self.constraint_problem(target, entry, cell.column.constraint, false)
+                        self.constraint_problem(target, entry, constraint, cell.term)
                             .is_none()
                     })
             })
