@@ -67,7 +67,15 @@ fn mix(mut k: u64) -> u64 {
 
 /// Key of a value compared ignoring case and surrounding spaces (usernames, emails).
 pub fn folded_key(value: &str) -> u64 {
-    let trimmed = value.trim();
+    // (Only a value that starts or ends with a space, or with a byte of a character that may
+    // be a Unicode space, can need trimming: `str::trim` reads characters.)
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
+    let bytes = value.as_bytes();
+    let trimmed = if edge(bytes.first()) || edge(bytes.last()) {
+        value.trim()
+    } else {
+        value
+    };
     if needs_folding(trimmed.as_bytes()) {
         key(&trimmed.to_lowercase())
     } else {
@@ -1419,7 +1427,23 @@ impl Wire for IdLog {
 
 #[cfg(test)]
 mod folding_tests {
-    use super::needs_folding;
+    use super::{folded_key, key, needs_folding};
+
+    #[test]
+    fn folded_keys_ignore_case_and_surrounding_spaces_of_every_kind() {
+        let plain = key("jo.smith@x.org");
+        for value in [
+            "jo.smith@x.org",
+            "Jo.Smith@X.org",
+            " jo.smith@x.org",
+            "jo.smith@x.org\t",
+            "\u{a0}JO.SMITH@X.ORG\u{2003}",
+        ] {
+            assert_eq!(folded_key(value), plain, "{value:?}");
+        }
+        assert_ne!(folded_key("jo.smith@x.org."), plain);
+        assert_eq!(folded_key("Zo\u{eb}"), folded_key("zo\u{eb} "));
+    }
 
     #[test]
     fn needs_folding_flags_exactly_capitals_and_non_ascii() {

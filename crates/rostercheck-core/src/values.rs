@@ -58,6 +58,12 @@ impl Finding {
     }
 }
 
+/// Whether [`check`] can find anything in some value of `column`: not in a plain text (a
+/// name, a title), only in an identifier written as a number or a typed value.
+pub fn can_find_anything(column: &ColumnSpec) -> bool {
+    !(column.ty == ValueType::Text && !column.grades && !column.name.ends_with("dentifier"))
+}
+
 /// Checks a non-empty value of `column`. Findings are appended to `out`, with a message when
 /// `w` wants them listed.
 pub fn check(

@@ -32,6 +32,9 @@ enum Shape {
     /// those are kept), and of the right kind. demographics.csv's sourcedId is one (its
     /// user's).
     Reference { slot: usize, target: FileKind },
+    /// A text no value check finds anything in (a name, a title: `values::can_find_anything`):
+    /// only its spaces matter, looked at for every cell.
+    Text,
     /// Any other value: its value checks find nothing (a list of grades, codes or periods
     /// included: its items are checked there).
     Value,
@@ -120,6 +123,7 @@ impl CleanRows {
                     Shape::SourcedId
                 }
                 (ValueType::GuidRefList, _, _) => Shape::List,
+                (_, None, _) if !values::can_find_anything(column) => Shape::Text,
                 (_, None, _) => Shape::Value,
                 _ => return None,
             };
@@ -277,6 +281,7 @@ impl Session {
                         return false;
                     }
                 }
+                Shape::Text => {}
                 Shape::Value if cell.repeats && cell.clean.as_slice() == field => {}
                 Shape::Value => {
                     let Some(text) = whole.get(range) else {
