@@ -661,13 +661,18 @@ impl IdLog {
             return false;
         }
         if other.compared {
-            // The other part's values looked for in this part's filter; the few it may hold
-            // are looked for in this part's log.
+            // The other part's values looked for in this part's filter, in the order of the
+            // words they meet, so that the filter is read front to back (a city's enrollments:
+            // 4.5 million values, each a cache miss in a 9 MB filter in the order they came);
+            // the few it may hold are looked for in this part's log. (Its bare keys serve
+            // nothing else: `absorb` takes the entries of its flagged keys.)
+            let mut keys = std::mem::take(&mut other.keys);
+            group_by_top_bits(&mut keys);
             let maybe: Vec<u64> = other
                 .log
                 .iter()
                 .map(|e| e.key)
-                .chain(other.keys.iter().copied())
+                .chain(keys)
                 .filter(|k| self.filter_contains(*k))
                 .collect();
             if maybe.is_empty() {
@@ -946,6 +951,39 @@ impl Entry {
 
 /// A set of keys gathered from a filter's flags (thousands), asked about millions of keys: a
 /// bitmap of their hashes answers most questions from the cache, the sorted keys the rest.
+/// Orders `keys` by their top ten bits, in place and in one pass (the first step of an
+/// American flag sort): a filter whose word is chosen by a key's top bits
+/// (`IdLog::filter_bits`) is then read front to back, a few kilobytes at a time.
+fn group_by_top_bits(keys: &mut [u64]) {
+    const BITS: u32 = 10;
+    let group = |key: u64| (key >> (64 - BITS)) as usize;
+    let mut next = vec![0usize; 1 << BITS];
+    for &key in keys.iter() {
+        if let Some(n) = next.get_mut(group(key)) {
+            *n += 1;
+        }
+    }
+    // Each group's first free place, and where it ends.
+    let mut end = Vec::with_capacity(next.len());
+    let mut at = 0;
+    for n in &mut next {
+        end.push(at + *n);
+        (*n, at) = (at, at + *n);
+    }
+    for g in 0..next.len() {
+        let stop = end.get(g).copied().unwrap_or(0);
+        while let Some(&at) = next.get(g).filter(|at| **at < stop) {
+            // The key here goes to the first free place of its group (this one's included).
+            let Some(&key) = keys.get(at) else { break };
+            let Some(to) = next.get_mut(group(key)) else {
+                break;
+            };
+            keys.swap(at, *to);
+            *to += 1;
+        }
+    }
+}
+
 struct KeySet {
     bits: Vec<u64>,
     shift: u32,
@@ -1461,6 +1499,34 @@ mod folding_tests {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::group_by_top_bits;
+
+    #[test]
+    fn keys_are_grouped_by_their_top_bits_and_none_is_lost() {
+        for n in [0usize, 1, 2, 1023, 100_000] {
+            // (Keys spread over every group, a few groups crowded, repeats.)
+            let mut keys: Vec<u64> = (0..n as u64)
+                .map(|i| match i % 3 {
+                    0 => i.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    1 => (i % 7) << 60 | i,
+                    _ => u64::MAX - i % 5,
+                })
+                .collect();
+            let mut expected = keys.clone();
+            group_by_top_bits(&mut keys);
+            assert!(
+                keys.windows(2).all(|w| w[0] >> 54 <= w[1] >> 54),
+                "{n} keys"
+            );
+            keys.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(keys, expected);
         }
     }
 }
