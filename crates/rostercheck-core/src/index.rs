@@ -83,6 +83,16 @@ pub fn folded_key(value: &str) -> u64 {
     }
 }
 
+/// [`folded_key`] of a field's bytes (None when they are not UTF-8): most usernames and
+/// emails are written in lowercase ASCII without spaces, and are their own folded value.
+pub fn folded_key_bytes(bytes: &[u8]) -> Option<u64> {
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
+    if !edge(bytes.first()) && !edge(bytes.last()) && !needs_folding(bytes) {
+        return Some(key_bytes(bytes));
+    }
+    std::str::from_utf8(bytes).ok().map(folded_key)
+}
+
 /// Whether `bytes` hold an ASCII capital or a byte of a non-ASCII character (then a value is
 /// lowercased before its key is taken). Eight bytes at a time: an email is forty.
 fn needs_folding(bytes: &[u8]) -> bool {
@@ -1465,7 +1475,7 @@ impl Wire for IdLog {
 
 #[cfg(test)]
 mod folding_tests {
-    use super::{folded_key, key, needs_folding};
+    use super::{folded_key, folded_key_bytes, key, needs_folding};
 
     #[test]
     fn folded_keys_ignore_case_and_surrounding_spaces_of_every_kind() {
@@ -1481,6 +1491,26 @@ mod folding_tests {
         }
         assert_ne!(folded_key("jo.smith@x.org."), plain);
         assert_eq!(folded_key("Zo\u{eb}"), folded_key("zo\u{eb} "));
+    }
+
+    #[test]
+    fn folded_keys_of_bytes_are_those_of_their_text() {
+        for value in [
+            "jo.smith@x.org",
+            "Jo.Smith@X.org",
+            " jo ",
+            "zo\u{eb}",
+            "\u{a0}ZO\u{cb}",
+            "",
+            " ",
+        ] {
+            assert_eq!(
+                folded_key_bytes(value.as_bytes()),
+                Some(folded_key(value)),
+                "{value:?}"
+            );
+        }
+        assert_eq!(folded_key_bytes(b"jo\xff"), None);
     }
 
     #[test]

@@ -825,8 +825,8 @@ impl Session {
             }
             if folded.iter().any(Option::is_some) {
                 for pos in folded {
-                    let text = pos.and_then(|p| std::str::from_utf8(record.field(p)).ok());
-                    file.batch_folded_keys.push(text.map(index::folded_key));
+                    let key = pos.and_then(|p| index::folded_key_bytes(record.field(p)));
+                    file.batch_folded_keys.push(key);
                 }
             }
         }
