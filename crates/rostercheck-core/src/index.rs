@@ -67,11 +67,8 @@ fn mix(mut k: u64) -> u64 {
 
 /// Key of a value compared ignoring case and surrounding spaces (usernames, emails).
 pub fn folded_key(value: &str) -> u64 {
-    // (Only a value that starts or ends with a space, or with a byte of a character that may
-    // be a Unicode space, can need trimming: `str::trim` reads characters.)
-    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
-    let bytes = value.as_bytes();
-    let trimmed = if edge(bytes.first()) || edge(bytes.last()) {
+    // (`str::trim` reads characters: only called when it may find something.)
+    let trimmed = if may_need_trimming(value.as_bytes()) {
         value.trim()
     } else {
         value
@@ -86,11 +83,17 @@ pub fn folded_key(value: &str) -> u64 {
 /// [`folded_key`] of a field's bytes (None when they are not UTF-8): most usernames and
 /// emails are written in lowercase ASCII without spaces, and are their own folded value.
 pub fn folded_key_bytes(bytes: &[u8]) -> Option<u64> {
-    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
-    if !edge(bytes.first()) && !edge(bytes.last()) && !needs_folding(bytes) {
+    if !may_need_trimming(bytes) && !needs_folding(bytes) {
         return Some(key_bytes(bytes));
     }
     std::str::from_utf8(bytes).ok().map(folded_key)
+}
+
+/// Whether a value starts or ends with a space, or with a byte of a character that may be a
+/// Unicode space: only such a value can need trimming.
+fn may_need_trimming(bytes: &[u8]) -> bool {
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || !b.is_ascii());
+    edge(bytes.first()) || edge(bytes.last())
 }
 
 /// Whether `bytes` hold an ASCII capital or a byte of a non-ASCII character (then a value is

@@ -1147,7 +1147,7 @@ impl Session {
     }
 
     // (One caller. Left to the compiler, it went out of line once classes.csv had a clean
-    // path, and each enrollment row took about 1% more instructions.)
+    // path, and each enrollment row took about 2% more instructions.)
     #[inline(always)]
     fn on_row(&mut self, file: &mut FileState, record: &Record<'_>, sink: &mut dyn Sink) {
         let line = record.line;

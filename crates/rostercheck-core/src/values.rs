@@ -58,8 +58,8 @@ impl Finding {
     }
 }
 
-/// Whether [`check`] can find anything in some value of `column`: not in a plain text (a
-/// name, a title), only in an identifier written as a number or a typed value.
+/// Whether [`check`] can find anything in some value of `column`: never in a plain text (a
+/// name, a title); in an identifier (written as a number) or a typed value, it may.
 pub fn can_find_anything(column: &ColumnSpec) -> bool {
     !(column.ty == ValueType::Text && !column.grades && !column.name.ends_with("dentifier"))
 }

@@ -510,8 +510,7 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     });
 }
 
-/// Every way a row of enrollments.csv, roles.csv, demographics.csv, users.csv or classes.csv
-/// can be wrong,
+/// Every way a row of enrollments.csv, roles.csv, demographics.csv or users.csv can be wrong,
 /// one row each (their clean rows have a path of their own, `session/clean_row.rs`: each row
 /// here must leave it for the general one, and the rows around it must not).
 fn damage_clean_path_files(pkg: &mut Package) {

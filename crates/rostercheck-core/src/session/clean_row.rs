@@ -8,9 +8,9 @@
 //! column. Here a row is first asked "is anything wrong?", from a plan made once per header,
 //! without a side effect; only when nothing is does it record what a clean row records (its
 //! id; an enrollment's class teacher and user enrollment; a role's user bits and the
-//! overview's people; a user's role, grade, username and email; a class's school). At any doubt the row goes to
-//! `check_row` untouched, which finds and words whatever is wrong, so the findings cannot
-//! differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
+//! overview's people; a user's role, grade, username and email; a class's school). At any
+//! doubt the row goes to `check_row` untouched, which finds and words whatever is wrong, so
+//! the findings cannot differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
 //! rule's fixture (the unoptimised session never takes this path).
 
 use super::{
@@ -94,8 +94,8 @@ pub(super) struct CleanRows {
 
 impl CleanRows {
     /// For the files whose record rules `clean_row` knows (enrollments, roles, demographics,
-    /// users, classes), when every column the header maps has one of the shapes above (a reference
-    /// within the file itself, or to a file not looked ahead, leaves every row to
+    /// users, classes), when every column the header maps has one of the shapes above (a
+    /// reference within the file itself, or to a file not looked ahead, leaves every row to
     /// `check_row`).
     pub(super) fn plan(file: &FileState) -> Option<CleanRows> {
         let plan = file.plan.as_ref()?;
@@ -389,7 +389,8 @@ impl Session {
             }
             FileKind::Classes => {
                 self.overview.class(text(clean.school_text));
-                // (A school that is not a school was refused above: `RefConstraint::School`.)
+                // (As `record_rules` records it. The reference check above has already refused
+                // a school that is not one: `RefConstraint::School`.)
                 let school = school.filter(|hit| {
                     self.entry(FileKind::Orgs, *hit)
                         .is_some_and(|e| e.tag == tag::ORG_SCHOOL)
@@ -426,8 +427,8 @@ impl Session {
     /// Whether a list in a clean row's `field` (not empty, no edge spaces) is what `check_row`
     /// finds nothing in: a list of references to another file whose every item is an id,
     /// found among those of that file, of the kind the column wants (a class's terms: not a
-    /// school year). (Out of line: the cell
-    /// loop stays as small as before for the files without such a list: see `user_tag`.)
+    /// school year). (Out of line: the cell loop stays as small as before for the files
+    /// without such a list: see `user_tag`.)
     #[inline(never)]
     #[cold]
     fn list_clean(&self, cell: &Cell, field: &[u8]) -> bool {
