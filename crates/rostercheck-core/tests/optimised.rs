@@ -510,20 +510,26 @@ fn damage_rows(pkg: &mut Package, name: &str, changes: &[(&str, String)]) {
     });
 }
 
+/// The sourcedIds of the package's district and of its last school in orgs.csv (a valid
+/// reference, but not to the school of most rows).
+fn district_and_last_school(pkg: &Package) -> (String, String) {
+    let orgs = file_text(pkg, "orgs.csv");
+    let ids_of = |kind: &str| -> Vec<String> {
+        orgs.lines()
+            .filter(|l| l.split(',').any(|f| f == kind))
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect()
+    };
+    let district = ids_of("district")[0].clone();
+    (district, ids_of("school").last().unwrap().clone())
+}
+
 /// Every way a row of enrollments.csv, roles.csv, demographics.csv or users.csv can be wrong,
 /// one row each (their clean rows have a path of their own, `session/clean_row.rs`: each row
 /// here must leave it for the general one, and the rows around it must not).
 fn damage_clean_path_files(pkg: &mut Package) {
     let text = file_text;
-    let ids_of = |name: &str, kind: &str| -> Vec<String> {
-        text(pkg, name)
-            .lines()
-            .filter(|l| l.split(',').any(|f| f == kind))
-            .map(|l| l.split(',').next().unwrap().to_owned())
-            .collect()
-    };
-    let district = ids_of("orgs.csv", "district")[0].clone();
-    let other_school = ids_of("orgs.csv", "school").last().unwrap().clone();
+    let (district, other_school) = district_and_last_school(pkg);
     let users = text(pkg, "users.csv");
     let administrator = users
         .lines()
@@ -669,15 +675,7 @@ fn damage_clean_path_files(pkg: &mut Package) {
 /// a package of 1,500 students or more has the rows for them).
 fn damage_classes(pkg: &mut Package) {
     let s = |v: &str| v.to_owned();
-    let orgs = file_text(pkg, "orgs.csv");
-    let ids_of = |kind: &str| -> Vec<String> {
-        orgs.lines()
-            .filter(|l| l.split(',').any(|f| f == kind))
-            .map(|l| l.split(',').next().unwrap().to_owned())
-            .collect()
-    };
-    let district = ids_of("district")[0].clone();
-    let other_school = ids_of("school").last().unwrap().clone();
+    let (district, other_school) = district_and_last_school(pkg);
     let mut classes = vec![
         ("grades", s("9")),
         ("grades", s("\"KG,01\"")),
