@@ -15,7 +15,9 @@ use rostercheck_core::session::Part;
 use rostercheck_core::{Report, Session};
 
 mod ahead;
+mod zip_part;
 use ahead::{Decision, Measured, Progress, Share, WholeUnlessDecided};
+use zip_part::{UpToCut, ZipCut};
 
 /// Limits on what a zip may make us read.
 pub mod limits {
@@ -45,6 +47,9 @@ struct Package<R> {
     names: Vec<String>,
     sources: Vec<Source>,
     archives: Vec<zip::ZipArchive<R>>,
+    /// Each archive's file, opened again by the thread that checks the second part of one
+    /// of its entries (None: a zip in memory, whose entries are read whole).
+    archive_paths: Vec<Option<PathBuf>>,
 }
 
 fn open_zip<R: Read + Seek>(reader: R, name: &str) -> Result<zip::ZipArchive<R>, String> {
@@ -57,6 +62,7 @@ fn add_zip<R: Read + Seek>(
     package: &mut Package<R>,
     archive: zip::ZipArchive<R>,
     name: &str,
+    path: Option<&Path>,
 ) -> Result<(), String> {
     if archive.len() > limits::MAX_ENTRIES {
         return Err(format!(
@@ -79,6 +85,7 @@ fn add_zip<R: Read + Seek>(
         });
     }
     package.archives.push(archive);
+    package.archive_paths.push(path.map(Path::to_path_buf));
     Ok(())
 }
 
@@ -87,6 +94,7 @@ fn collect(paths: &[PathBuf]) -> Result<Package<File>, String> {
         names: Vec::new(),
         sources: Vec::new(),
         archives: Vec::new(),
+        archive_paths: Vec::new(),
     };
     for path in paths {
         let meta =
@@ -119,7 +127,7 @@ fn add_path(package: &mut Package<File>, path: &Path) -> Result<(), String> {
     if name.to_ascii_lowercase().ends_with(".zip") {
         let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         let archive = open_zip(file, &path.display().to_string())?;
-        add_zip(package, archive, &name)
+        add_zip(package, archive, &name, Some(path))
     } else {
         package.names.push(name);
         package.sources.push(Source::Disk(path.to_path_buf()));
@@ -181,9 +189,10 @@ pub fn check_zip_bytes(bytes: &[u8], chunk_size: usize, report: &mut Report) -> 
         names: Vec::new(),
         sources: Vec::new(),
         archives: Vec::new(),
+        archive_paths: Vec::new(),
     };
     let archive = open_zip(std::io::Cursor::new(bytes), "the zip")?;
-    add_zip(&mut package, archive, "the zip")?;
+    add_zip(&mut package, archive, "the zip", None)?;
     run(
         Session::new(),
         package,
@@ -200,6 +209,9 @@ enum Piece {
     Begin { index: usize, size: Option<u64> },
     /// The next bytes of the file (a whole block; fed to the session in `chunk_size` slices).
     Bytes(Vec<u8>),
+    /// The reading of a zip entry checked in two parts stopped at the second part, here
+    /// (`zip_part`); it is followed by `End`.
+    Cut(u64),
     /// The file ended, or could not be read to its end (the reason, for the report).
     End(Result<(), String>),
     /// The package cannot be read at all.
@@ -318,7 +330,7 @@ fn plan_ahead(
 }
 
 /// Reads until `buffer` is full or the input ends; returns the bytes read.
-fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+fn read_full(reader: &mut (impl Read + ?Sized), buffer: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match reader.read(&mut buffer[filled..]) {
@@ -407,7 +419,7 @@ fn feed_second_part(
 
 fn run<R: Read + Seek + Send>(
     mut session: Session,
-    package: Package<R>,
+    mut package: Package<R>,
     chunk_size: usize,
     splitting: Splitting,
     report: &mut Report,
@@ -426,6 +438,24 @@ fn run<R: Read + Seek + Send>(
         .filter_map(|&i| cut_of(&disk(i)?, splitting.from).map(|c| (i, c)))
         .collect();
     let ahead = plan_ahead(&session, &order, &disk, &mut cuts, splitting.from);
+    // Large entries of a zip on disk too, from where the reading thread stops (`zip_part`).
+    let zip_cuts: HashMap<usize, ZipCut> = order
+        .iter()
+        .filter(|i| session.splits(**i))
+        .filter_map(|&i| {
+            let Some(Source::ZipEntry { archive, index }) = package.sources.get(i) else {
+                return None;
+            };
+            let zip = package.archive_paths.get(*archive)?.clone()?;
+            let size = package
+                .archives
+                .get_mut(*archive)?
+                .by_index_raw(*index)
+                .ok()?
+                .size();
+            ZipCut::of(zip, *index, size, splitting.from).map(|cut| (i, cut))
+        })
+        .collect();
     // Where the other thread starts each file checked ahead, once decided.
     let decisions: HashMap<usize, Decision> =
         ahead.values().map(|&b| (b, Decision::default())).collect();
@@ -443,12 +473,18 @@ fn run<R: Read + Seek + Send>(
     let (pieces, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
     let (spare_blocks, returned) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let (cuts, decisions, progress) = (&cuts, &decisions, &progress);
-        scope.spawn(move || read_package(package, order, cuts, decisions, &pieces, &returned));
+        let (cuts, zip_cuts, decisions, progress) = (&cuts, &zip_cuts, &decisions, &progress);
+        scope.spawn(move || {
+            read_package(
+                package, order, cuts, zip_cuts, decisions, &pieces, &returned,
+            );
+        });
         // However this loop ends, the reading thread never waits for a decision.
         let _undecided: Vec<_> = decisions.values().map(WholeUnlessDecided).collect();
         let mut current: Option<usize> = None;
         let mut second: Option<SecondPart<'_>> = None;
+        // Where the reading of a split zip entry stopped.
+        let mut stopped_at: Option<u64> = None;
         // The next file's part, checked by the thread of this one's (`plan_ahead`).
         let mut next_part: Option<(usize, SecondPart<'_>)> = None;
         let mut began = Instant::now();
@@ -457,6 +493,7 @@ fn run<R: Read + Seek + Send>(
             match piece {
                 Piece::Begin { index, size } => {
                     current = Some(index);
+                    stopped_at = None;
                     (began, fed) = (Instant::now(), 0);
                     progress.set(0, began.elapsed());
                     second = match next_part.take() {
@@ -466,6 +503,21 @@ fn run<R: Read + Seek + Send>(
                         }
                         // A file to be checked ahead whose split file was not split.
                         _ if decisions.contains_key(&index) => None,
+                        // A zip entry (its size known once the reading thread has found it
+                        // safe to inflate).
+                        _ if size.is_some() && zip_cuts.contains_key(&index) => {
+                            session.fork(index).map(|fork| {
+                                SecondPart::Thread(scope.spawn(move || {
+                                    zip_part::check_second_part(
+                                        fork,
+                                        index,
+                                        zip_cuts.get(&index)?,
+                                        max_per_rule,
+                                        chunk_size,
+                                    )
+                                }))
+                            })
+                        }
                         _ => cuts
                             .get(&index)
                             .and_then(|_| session.fork(index))
@@ -517,7 +569,11 @@ fn run<R: Read + Seek + Send>(
                     }
                     session.begin_file(index);
                     // A file checked in two parts: this session reads only the first.
-                    let part = second.as_ref().and(cut_now(index)).map(|c| c.at);
+                    let part = second.as_ref().and_then(|_| {
+                        cut_now(index)
+                            .map(|c| c.at)
+                            .or_else(|| zip_cuts.get(&index).map(|c| c.from))
+                    });
                     if let Some(size) = part.or(size) {
                         session.size_hint(size);
                     }
@@ -531,17 +587,25 @@ fn run<R: Read + Seek + Send>(
                     // The reader may be gone already: then the block is simply dropped.
                     let _ = spare_blocks.send(block);
                 }
+                Piece::Cut(at) => stopped_at = Some(at),
                 Piece::End(Ok(())) => {
                     let cut = current.and_then(cut_now);
+                    // (A split zip entry read to its end has no second part.)
+                    let zip_cut = current.and_then(|i| zip_cuts.get(&i));
+                    let zip_rest = zip_cut.zip(stopped_at.take());
                     if second.is_some() {
                         // While the other thread may still be at work.
                         session.end_first_part(report);
                     }
                     let part = second.take().and_then(SecondPart::wait);
+                    let part = part.filter(|_| zip_cut.is_none() || zip_rest.is_some());
                     let absorbed = part.is_some_and(|part| session.absorb(part, report));
-                    let rest = match &cut {
-                        Some(cut) if !absorbed => {
+                    let rest = match (&cut, zip_rest) {
+                        (Some(cut), _) if !absorbed => {
                             feed_second_part(&mut session, cut, chunk_size, report)
+                        }
+                        (_, Some((cut, at))) if !absorbed => {
+                            zip_part::feed_rest(&mut session, cut, at, chunk_size, report)
                         }
                         _ => Ok(()),
                     };
@@ -631,6 +695,7 @@ fn read_package<R: Read + Seek>(
     mut package: Package<R>,
     order: Vec<usize>,
     cuts: &HashMap<usize, Cut>,
+    zip_cuts: &HashMap<usize, ZipCut>,
     decisions: &HashMap<usize, Decision>,
     pieces: &std::sync::mpsc::SyncSender<Piece>,
     spare: &std::sync::mpsc::Receiver<Vec<u8>>,
@@ -659,8 +724,14 @@ fn read_package<R: Read + Seek>(
                     None => cuts.get(&i).map(|c| c.at),
                 };
                 let first_part = first_part.unwrap_or(u64::MAX);
-                stream(file.take(first_part), u64::MAX, &mut next_block, &mut send)
-                    .map_err(|e| e.to_string())
+                stream(
+                    file.take(first_part),
+                    u64::MAX,
+                    0,
+                    &mut next_block,
+                    &mut send,
+                )
+                .map_err(|e| e.to_string())
             }
             Source::ZipEntry { archive, index } => {
                 let entry = package.archives[*archive].by_index(*index);
@@ -688,9 +759,18 @@ fn read_package<R: Read + Seek>(
                 match (entry, checked) {
                     (Ok(entry), Ok(())) => {
                         total += size.unwrap_or(0);
-                        // Never read past the size the directory declares.
-                        stream(entry, size.unwrap_or(0), &mut next_block, &mut send)
-                            .map_err(|e| entry_problem(&e.to_string()))
+                        // Never read past the size the directory declares. An entry checked
+                        // in two parts is read up to the second.
+                        let mut entry = UpToCut::new(entry, zip_cuts.get(&i));
+                        let read =
+                            stream(&mut entry, size.unwrap_or(0), 0, &mut next_block, &mut send)
+                                .map_err(|e| entry_problem(&e.to_string()));
+                        if let Some(at) = entry.stopped_at {
+                            if !send(Piece::Cut(at)) {
+                                return;
+                            }
+                        }
+                        read
                     }
                     (_, checked) => checked,
                 }
@@ -714,15 +794,19 @@ fn entry_problem(error: &str) -> String {
     }
 }
 
-/// Sends the bytes of `reader` as full blocks (the last one shorter). Bytes read before an
-/// error are sent too, as a sequential read would have checked them.
+/// Sends the bytes of `reader` as full blocks (the last one shorter), but for its first `skip`
+/// bytes (read all the same). Bytes read before an error are sent too, as a sequential read
+/// would have checked them.
 fn stream(
     mut reader: impl Read,
     limit: u64,
+    skip: u64,
     next_block: &mut dyn FnMut() -> Vec<u8>,
     send: &mut dyn FnMut(Piece) -> bool,
 ) -> std::io::Result<()> {
     let mut read: u64 = 0;
+    // Bytes in the blocks so far (those of an overlong read are not kept).
+    let mut kept: u64 = 0;
     loop {
         let mut block = next_block();
         block.resize(BLOCK, 0);
@@ -750,7 +834,10 @@ fn stream(
         }
         let last = filled < block.len() || result.is_err();
         block.truncate(filled);
-        if filled > 0 && !send(Piece::Bytes(block)) {
+        let skipped = usize::try_from(skip.saturating_sub(kept)).map_or(filled, |s| s.min(filled));
+        kept += filled as u64;
+        block.drain(..skipped);
+        if !block.is_empty() && !send(Piece::Bytes(block)) {
             return Ok(()); // the checking side stopped
         }
         if last {

@@ -119,3 +119,84 @@ fn files_checked_in_two_parts_give_the_report_of_one_thread() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// `dir`'s files in a zip beside it (deflated, as districts' exports are).
+fn zipped(dir: &Path) -> PathBuf {
+    let zip_path = dir.with_extension("zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in names {
+        zip.start_file(name.as_str(), options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(dir.join(&name)).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    zip_path
+}
+
+fn assert_same(split: &Report, whole: &Report, at: &str) {
+    assert_eq!(split.summary, whole.summary, "{at}");
+    assert_eq!(split.diagnostics, whole.diagnostics, "{at}");
+    assert_eq!(
+        format!("{:?}", split.package),
+        format!("{:?}", whole.package),
+        "{at}"
+    );
+}
+
+#[test]
+fn zip_entries_checked_in_two_parts_give_the_report_of_one_thread() {
+    for (name, defects) in [("zip-clean", false), ("zip-defects", true)] {
+        let dir = package(name, defects);
+        let zip = zipped(&dir);
+        let (whole, none) = check(&zip, 65536, u64::MAX, None);
+        assert_eq!(none, 0);
+        assert!(defects == whole.has_errors(), "{name}: {:?}", whole.summary);
+        // The same report as the loose files give.
+        let (loose, _) = check(&dir, 65536, u64::MAX, None);
+        assert_same(&whole, &loose, name);
+        for chunk in [4096, 65536] {
+            let at = format!("{name}, chunk {chunk}");
+            let (split, absorbed) = check(&zip, chunk, 0, None);
+            assert_same(&split, &whole, &at);
+            // courses, classes, users, roles, enrollments and demographics are split; with
+            // defects, users' and enrollments' second parts are read again by this thread.
+            assert_eq!(absorbed, if defects { 4 } else { 6 }, "{at}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_file(&zip).unwrap();
+    }
+}
+
+/// A zip entry damaged in its second part: whether the part's thread or this one meets the
+/// damage, the report is the one of reading the entry through.
+#[test]
+fn a_zip_entry_damaged_past_the_cut_gives_the_report_of_one_thread() {
+    let dir = package("zip-damaged", false);
+    let zip = zipped(&dir);
+    let (start, packed) = {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        let entry = archive.by_name("enrollments.csv").unwrap();
+        (entry.data_start(), entry.compressed_size())
+    };
+    let mut bytes = std::fs::read(&zip).unwrap();
+    for (i, at) in [(0, packed * 3 / 4), (1, packed - 2)] {
+        let mut damaged = bytes.clone();
+        damaged[(start + at) as usize] ^= 0x5a;
+        let path = dir.with_extension(format!("{i}.zip"));
+        std::fs::write(&path, &damaged).unwrap();
+        let (whole, _) = check(&path, 65536, u64::MAX, None);
+        assert!(whole.has_errors(), "{:?}", whole.summary);
+        let (split, _) = check(&path, 65536, 0, None);
+        assert_same(&split, &whole, &format!("damage {i}"));
+        std::fs::remove_file(&path).unwrap();
+    }
+    bytes.clear();
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&zip).unwrap();
+}

@@ -532,9 +532,13 @@ impl Session {
     /// Gives up on the current file (a zip entry that is encrypted, uses an unknown compression,
     /// is damaged or looks like a zip bomb): reports `reason` and ends the file.
     pub fn fail_file(&mut self, reason: &str, sink: &mut dyn Sink) {
-        let Some(file) = self.current.as_mut() else {
+        let Some(mut file) = self.current.take() else {
             return;
         };
+        // The rows read whole before it are checked, waiting for their look-ahead or not
+        // (which rows wait depends on where the file was cut in parts).
+        self.flush_rows(&mut file, sink);
+        let file = self.current.insert(file);
         file.skip = true;
         sink.push(
             Diagnostic::new(
