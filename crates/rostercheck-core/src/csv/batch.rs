@@ -79,7 +79,7 @@ impl RecordBatch {
     /// bytes are UTF-8: one check for the batch instead of one per record, whose lines are too
     /// short for the check's word-at-a-time pace.
     pub fn iter_text(&self) -> impl Iterator<Item = Record<'_>> + '_ {
-        let text = std::str::from_utf8(&self.bytes).ok();
+        let text = simdutf8::basic::from_utf8(&self.bytes).ok();
         self.iter().zip(&self.items).map(move |(mut record, item)| {
             // (A record's bounds are at a character's edge unless its neighbours end or start
             // in the middle of one: then `get` says no, and the record is checked alone.)
