@@ -198,12 +198,15 @@ pub(super) fn feed_rest(
     let entry = archive
         .by_index(cut.entry)
         .map_err(|e| super::entry_problem(&e.to_string()))?;
-    let mut next_block = || Vec::with_capacity(BLOCK);
+    // (One block, used again and again.)
+    let spare = std::cell::Cell::new(Vec::with_capacity(BLOCK));
+    let mut next_block = || spare.take();
     let mut send = |piece| {
         if let Piece::Bytes(block) = piece {
             for chunk in block.chunks(chunk_size) {
                 session.feed(chunk, report);
             }
+            spare.set(block);
         }
         true
     };
