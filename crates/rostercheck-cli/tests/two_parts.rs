@@ -81,6 +81,17 @@ fn check(dir: &Path, chunk: usize, from: u64, ahead_share: Option<u8>) -> (Repor
     (report, session.parts_absorbed())
 }
 
+/// The same findings, in the same order, and the same package summary.
+fn assert_same(split: &Report, whole: &Report, at: &str) {
+    assert_eq!(split.summary, whole.summary, "{at}");
+    assert_eq!(split.diagnostics, whole.diagnostics, "{at}");
+    assert_eq!(
+        format!("{:?}", split.package),
+        format!("{:?}", whole.package),
+        "{at}"
+    );
+}
+
 #[test]
 fn files_checked_in_two_parts_give_the_report_of_one_thread() {
     for (name, defects) in [("clean", false), ("defects", true)] {
@@ -102,13 +113,7 @@ fn files_checked_in_two_parts_give_the_report_of_one_thread() {
         ] {
             let at = format!("{name}, chunk {chunk}, ahead share {ahead_share:?}");
             let (split, absorbed) = check(&dir, chunk, 0, ahead_share);
-            assert_eq!(split.summary, whole.summary, "{at}");
-            assert_eq!(split.diagnostics, whole.diagnostics, "{at}");
-            assert_eq!(
-                format!("{:?}", split.package),
-                format!("{:?}", whole.package),
-                "{at}"
-            );
+            assert_same(&split, &whole, &at);
             // courses, classes, users, roles, enrollments and demographics are split (the
             // last in the part the ahead share leaves the other thread); with defects users
             // and enrollments are read again.
@@ -137,16 +142,6 @@ fn zipped(dir: &Path) -> PathBuf {
     }
     zip.finish().unwrap();
     zip_path
-}
-
-fn assert_same(split: &Report, whole: &Report, at: &str) {
-    assert_eq!(split.summary, whole.summary, "{at}");
-    assert_eq!(split.diagnostics, whole.diagnostics, "{at}");
-    assert_eq!(
-        format!("{:?}", split.package),
-        format!("{:?}", whole.package),
-        "{at}"
-    );
 }
 
 #[test]
