@@ -116,13 +116,6 @@ impl<R: Read> Read for UpToCut<R> {
     }
 }
 
-/// The entry of `cut`, inflated from its start on a copy of its archive of its own.
-fn open_entry(cut: &ZipCut, then: impl FnOnce(&mut dyn Read) -> Option<Part>) -> Option<Part> {
-    let mut archive = zip::ZipArchive::new(File::open(&cut.zip).ok()?).ok()?;
-    let mut entry = archive.by_index(cut.entry).ok()?;
-    then(&mut entry)
-}
-
 /// The second part of a split zip entry, checked by a forked session on its own thread (see
 /// the module docs). None when the entry is not split after all (no line break past `from`
 /// before its end), or cannot be read to its end within its declared size: then the first
@@ -134,50 +127,51 @@ pub(super) fn check_second_part(
     max_per_rule: usize,
     chunk_size: usize,
 ) -> Option<Part> {
-    open_entry(cut, |entry| {
-        fork.begin_file(index);
-        fork.size_hint(cut.size.saturating_sub(cut.from));
-        let mut finder = cut.finder();
-        let mut block = vec![0u8; BLOCK];
-        // (The head ends before `from`, so before the cut, as a loose file's ends before its
-        // cut: the session reads no line twice.)
-        let mut head = vec![0u8; HEAD.min(usize::try_from(cut.from).ok()?)];
-        let n = read_full(entry, &mut head).ok()?;
-        let head = head.get(..n)?;
-        fork.read_head(head, &mut Report::new(0))?;
-        let _ = finder.scan(head);
-        let mut read = n as u64;
-        let mut findings = Report::new(max_per_rule);
-        // Skips to the cut, then checks the rest.
-        let mut rest = loop {
-            let n = read_full(entry, &mut block).ok()?;
-            read += n as u64;
-            let bytes = block.get(..n)?;
-            if let Some((used, _)) = finder.scan(bytes) {
-                break bytes.get(used..)?.to_vec();
-            }
-            if n < block.len() || read > cut.size {
-                return None;
-            }
-        };
-        fork.start_part();
-        loop {
-            for chunk in rest.chunks(chunk_size) {
-                fork.feed(chunk, &mut findings);
-            }
-            rest.resize(BLOCK, 0);
-            let n = read_full(entry, &mut rest).ok()?;
-            read += n as u64;
-            rest.truncate(n);
-            if read > cut.size {
-                return None;
-            }
-            if n == 0 {
-                break;
-            }
+    // (Inflated from its start, on a copy of the archive of its own.)
+    let mut archive = zip::ZipArchive::new(File::open(&cut.zip).ok()?).ok()?;
+    let entry = &mut archive.by_index(cut.entry).ok()?;
+    fork.begin_file(index);
+    fork.size_hint(cut.size.saturating_sub(cut.from));
+    let mut finder = cut.finder();
+    let mut block = vec![0u8; BLOCK];
+    // (The head ends before `from`, so before the cut, as a loose file's ends before its
+    // cut: the session reads no line twice.)
+    let mut head = vec![0u8; HEAD.min(usize::try_from(cut.from).ok()?)];
+    let n = read_full(entry, &mut head).ok()?;
+    let head = head.get(..n)?;
+    fork.read_head(head, &mut Report::new(0))?;
+    let _ = finder.scan(head);
+    let mut read = n as u64;
+    let mut findings = Report::new(max_per_rule);
+    // Skips to the cut, then checks the rest.
+    let mut rest = loop {
+        let n = read_full(entry, &mut block).ok()?;
+        read += n as u64;
+        let bytes = block.get(..n)?;
+        if let Some((used, _)) = finder.scan(bytes) {
+            break bytes.get(used..)?.to_vec();
         }
-        fork.take_part(findings)
-    })
+        if n < block.len() || read > cut.size {
+            return None;
+        }
+    };
+    fork.start_part();
+    loop {
+        for chunk in rest.chunks(chunk_size) {
+            fork.feed(chunk, &mut findings);
+        }
+        rest.resize(BLOCK, 0);
+        let n = read_full(entry, &mut rest).ok()?;
+        read += n as u64;
+        rest.truncate(n);
+        if read > cut.size {
+            return None;
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    fork.take_part(findings)
 }
 
 /// The rest of a split entry from `at` on, fed to `session` when the other thread's part could
