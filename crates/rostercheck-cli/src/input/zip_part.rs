@@ -78,7 +78,8 @@ impl LineBreakAfter {
 /// The reading thread's view of a split entry: its bytes up to the cut, then the end.
 pub(super) struct UpToCut<R> {
     inner: R,
-    finder: LineBreakAfter,
+    /// None: an entry read whole.
+    finder: Option<LineBreakAfter>,
     /// Where it stopped (None: it has not, or it read the entry to its end).
     pub(super) stopped_at: Option<u64>,
 }
@@ -86,14 +87,9 @@ pub(super) struct UpToCut<R> {
 impl<R: Read> UpToCut<R> {
     /// `inner` read up to the cut of `cut`, or whole (None).
     pub(super) fn new(inner: R, cut: Option<&ZipCut>) -> UpToCut<R> {
-        let whole = LineBreakAfter {
-            from: u64::MAX,
-            size: 0,
-            at: 0,
-        };
         UpToCut {
             inner,
-            finder: cut.map_or(whole, ZipCut::finder),
+            finder: cut.map(ZipCut::finder),
             stopped_at: None,
         }
     }
@@ -106,7 +102,7 @@ impl<R: Read> Read for UpToCut<R> {
         }
         let n = self.inner.read(buffer)?;
         let read = buffer.get(..n).unwrap_or_default();
-        match self.finder.scan(read) {
+        match self.finder.as_mut().and_then(|f| f.scan(read)) {
             Some((used, cut)) => {
                 self.stopped_at = Some(cut);
                 Ok(used)

@@ -10,8 +10,8 @@
 //! id; an enrollment's class teacher and user enrollment; a role's user bits and the
 //! overview's people; a user's role, grade, username and email; a class's school). At any
 //! doubt the row goes to `check_row` untouched, which finds and words whatever is wrong, so
-//! the findings cannot differ: `tests/optimised.rs` compares both on damaged packages and `tests/rules.rs` on every
-//! rule's fixture (the unoptimised session never takes this path).
+//! the findings cannot differ: `tests/optimised.rs` compares both on damaged packages and
+//! `tests/rules.rs` on every rule's fixture (the unoptimised session never takes this path).
 
 use super::{
     dates_reversed, folded_columns, is_term, repeats, role_bits, role_conflict, FileState, Hit,
