@@ -20,7 +20,7 @@ use super::{
 use crate::csv::Record;
 use crate::index::{self, flag, tag};
 use crate::rules::Rule;
-use crate::spec::{ColumnSpec, FileKind, Required, ValueType};
+use crate::spec::{ColumnSpec, FileKind, Required, ValueType, Version};
 use crate::values;
 
 /// How a clean row's cell is checked.
@@ -90,6 +90,96 @@ pub(super) struct CleanRows {
     school: Option<usize>,
     class: Option<usize>,
     user: Option<usize>,
+    /// What the last clean row's repeating cells came to (enrollments.csv and roles.csv).
+    last: Option<LastRow>,
+}
+
+/// The cells of the last clean row that repeat from row to row (all but its sourcedId and its
+/// user, in enrollments.csv and roles.csv: a class's enrollments name the same class, school,
+/// role and dates), kept as the bytes around the two that change, with what their checks
+/// found. A row whose bytes around them are the same has the same cells there, which pass the
+/// same checks: those read nothing but the cell and tables that do not change during the
+/// file (the one that does, users' role bits set by roles.csv, is read only for the user
+/// cell, checked on every row). So only the two are checked again; the record rules still
+/// run in full.
+struct LastRow {
+    /// The two cells checked on every row (indexes into `CleanRows::cells`, in header order).
+    varying: [usize; 2],
+    /// The bytes before, between and after them in the last clean row, back to back, and
+    /// where the second and third pieces start.
+    around: Vec<u8>,
+    splits: [usize; 2],
+    /// Whether `around` holds a clean row's bytes.
+    valid: bool,
+    /// The look-ahead hits of its references (those of the repeating cells are reused).
+    hits: [Option<Hit>; MAX_SLOTS],
+}
+
+impl LastRow {
+    /// For enrollments.csv and roles.csv, whose sourcedId and user cells are the ones that
+    /// change from row to row.
+    fn plan(kind: FileKind, cells: &[Cell], user_slot: Option<usize>) -> Option<LastRow> {
+        if !matches!(kind, FileKind::Enrollments | FileKind::Roles) {
+            return None;
+        }
+        let id = cells
+            .iter()
+            .position(|c| matches!(c.shape, Shape::SourcedId))?;
+        let user = cells.iter().position(
+            |c| matches!(c.shape, Shape::Reference { slot, .. } if Some(slot) == user_slot),
+        )?;
+        Some(LastRow {
+            varying: [id.min(user), id.max(user)],
+            around: Vec::new(),
+            splits: [0; 2],
+            valid: false,
+            hits: [None; MAX_SLOTS],
+        })
+    }
+
+    /// The pieces of `bytes` around the two varying fields of `record`, a plain line whose
+    /// every comma separates two fields (so that the same pieces hold the same cells).
+    fn pieces<'b>(
+        &self,
+        cells: &[Cell],
+        record: &Record<'_>,
+        bytes: &'b [u8],
+    ) -> Option<[&'b [u8]; 3]> {
+        let plain = record.separator_width() == 1
+            && record.raw_complete
+            && record.raw.len() == bytes.len();
+        if !plain {
+            return None;
+        }
+        let [a, b] = self.varying.map(|i| cells.get(i).map(|c| record.field_range(c.pos)));
+        let ((a_start, a_end), (b_start, b_end)) = (a?, b?);
+        Some([
+            bytes.get(..a_start)?,
+            bytes.get(a_end..b_start)?,
+            bytes.get(b_end..)?,
+        ])
+    }
+
+    /// Whether `pieces` are those of the last clean row.
+    fn same(&self, pieces: &[&[u8]; 3]) -> bool {
+        let [first, second, third] = pieces;
+        let [at_second, at_third] = self.splits;
+        self.valid
+            && self.around.get(..at_second) == Some(first)
+            && self.around.get(at_second..at_third) == Some(second)
+            && self.around.get(at_third..) == Some(third)
+    }
+
+    fn remember(&mut self, pieces: &[&[u8]; 3], hits: &[Option<Hit>; MAX_SLOTS]) {
+        self.around.clear();
+        self.around.extend_from_slice(pieces[0]);
+        self.splits[0] = self.around.len();
+        self.around.extend_from_slice(pieces[1]);
+        self.splits[1] = self.around.len();
+        self.around.extend_from_slice(pieces[2]);
+        self.hits = *hits;
+        self.valid = true;
+    }
 }
 
 impl CleanRows {
@@ -144,6 +234,7 @@ impl CleanRows {
         let c = &file.columns;
         let cell = |pos: Option<usize>| cells.iter().position(|cell| Some(cell.pos) == pos);
         let slot = |pos: Option<usize>| file.lookahead.iter().position(|(p, _)| Some(*p) == pos);
+        let last = LastRow::plan(file.kind, &cells, slot(c.user));
         Some(CleanRows {
             sourced_id: cell(c.sourced_id)?,
             status: cell(c.status),
@@ -162,6 +253,7 @@ impl CleanRows {
             school: slot(c.school),
             class: slot(c.class),
             user: slot(c.user),
+            last,
             cells,
         })
     }
@@ -208,101 +300,45 @@ impl Session {
         };
         let bytes = whole.as_bytes();
         let version = plan.layout_version;
-        let width = file.lookahead.len();
         let mut hits = [None; MAX_SLOTS];
-        let nothing_wanted = |_: &'static Rule| false;
-        let mut start = 0;
-        let mut next_pos = 0;
-        for cell in clean.cells.iter_mut() {
-            // (Cells are in header order: the start of this one's field is found from the end
-            // of the field before it.)
-            if cell.pos != next_pos {
-                start = record.field_end(cell.pos - 1) + record.separator_width();
+        // (A row whose repeating cells are those of the last clean row checks only the other
+        // two: see `LastRow`.)
+        let pieces = clean
+            .last
+            .as_ref()
+            .and_then(|last| last.pieces(&clean.cells, record, bytes));
+        let repeated = match (&clean.last, &pieces) {
+            (Some(last), Some(pieces)) if last.same(pieces) => {
+                hits = last.hits;
+                Some(last.varying)
             }
-            let end = record.field_end(cell.pos);
-            let range = start..end;
-            let field = bytes.get(range.clone()).unwrap_or_default();
-            start = end + record.separator_width();
-            next_pos = cell.pos + 1;
-            let (Some(&first), Some(&last)) = (field.first(), field.last()) else {
-                if cell.column.required == Required::Yes {
+            _ => None,
+        };
+        if let Some(varying) = repeated {
+            for i in varying {
+                let Some(cell) = clean.cells.get_mut(i) else {
+                    return false;
+                };
+                let (start, end) = record.field_range(cell.pos);
+                if !self.clean_cell(file, cell, whole, start..end, row, version, &mut hits) {
                     return false;
                 }
-                continue;
-            };
-            // (As `check_row` trims: only a value that starts or ends with a space, or with a
-            // byte of a character that may be a Unicode space, can need it.)
-            let edge = |b: u8| b.is_ascii_whitespace() || !b.is_ascii();
-            if (edge(first) || edge(last))
-                && whole
-                    .get(range.clone())
-                    .is_none_or(|t| t.trim().len() != t.len())
-            {
-                return false;
             }
-            match cell.shape {
-                Shape::SourcedId => {
-                    if !values::is_guid_bytes(field) {
-                        return false;
-                    }
+        } else {
+            let mut start = 0;
+            let mut next_pos = 0;
+            for cell in clean.cells.iter_mut() {
+                // (Cells are in header order: the start of this one's field is found from the
+                // end of the field before it.)
+                if cell.pos != next_pos {
+                    start = record.field_end(cell.pos - 1) + record.separator_width();
                 }
-                Shape::Reference { slot, target } => {
-                    let readable = self.ids_usable(target);
-                    let Some(&key) = file.batch_keys.get(row * width + slot) else {
-                        return false;
-                    };
-                    let table = self.index.table(target);
-                    let position = match cell.found {
-                        Some((last, position)) if last == key => Some(position),
-                        _ => table.position(key),
-                    };
-                    let Some(position) = position.filter(|_| readable) else {
-                        return false;
-                    };
-                    cell.found = Some((key, position));
-                    let Some(entry) = table.at(position) else {
-                        return false;
-                    };
-                    if self
-                        .constraint_problem(target, entry, cell.column.constraint, false)
-                        .is_some()
-                    {
-                        return false;
-                    }
-                    if let Some(h) = hits.get_mut(slot) {
-                        *h = Some(Hit {
-                            key,
-                            position: Some(position),
-                        });
-                    }
+                let end = record.field_end(cell.pos);
+                if !self.clean_cell(file, cell, whole, start..end, row, version, &mut hits) {
+                    return false;
                 }
-                Shape::List => {
-                    if !self.list_clean(cell, field) {
-                        return false;
-                    }
-                }
-                Shape::Text => {}
-                Shape::Value if cell.repeats && cell.clean.as_slice() == field => {}
-                Shape::Value => {
-                    let Some(text) = whole.get(range) else {
-                        return false;
-                    };
-                    values::check(
-                        cell.column,
-                        text,
-                        version,
-                        &nothing_wanted,
-                        &mut file.findings,
-                    );
-                    if !file.findings.is_empty() {
-                        file.findings.clear();
-                        return false;
-                    }
-                    if cell.repeats {
-                        cell.clean.clear();
-                        cell.clean.extend_from_slice(field);
-                    }
-                }
+                start = end + record.separator_width();
+                next_pos = cell.pos + 1;
             }
         }
         // The file's record rules (`Session::record_rules`), asked the same way.
@@ -343,6 +379,9 @@ impl Session {
         let (school, class, user) = (hit(clean.school), hit(clean.class), hit(clean.user));
         if file.kind == FileKind::Enrollments && !self.clean_enrollment(role, school, class, user) {
             return false;
+        }
+        if let (Some(last), Some(pieces), None) = (clean.last.as_mut(), &pieces, repeated) {
+            last.remember(pieces, &hits);
         }
         // Clean: what `record_rules` records for it.
         // (A user's role bits are its tag: none in 1.2, whose users.csv has no role.)
@@ -422,6 +461,96 @@ impl Session {
             _ => {}
         }
         true
+    }
+
+    /// Whether a clean row's cell `cell`, at `range` of the row's text `whole`, is one that
+    /// `check_row` finds nothing in (and, for a reference, where it was found: `hits`).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn clean_cell(
+        &self,
+        file: &mut FileState,
+        cell: &mut Cell,
+        whole: &str,
+        range: std::ops::Range<usize>,
+        row: usize,
+        version: Version,
+        hits: &mut [Option<Hit>; MAX_SLOTS],
+    ) -> bool {
+        let field = whole.as_bytes().get(range.clone()).unwrap_or_default();
+        let (Some(&first), Some(&last)) = (field.first(), field.last()) else {
+            return cell.column.required != Required::Yes;
+        };
+        // (As `check_row` trims: only a value that starts or ends with a space, or with a
+        // byte of a character that may be a Unicode space, can need it.)
+        let edge = |b: u8| b.is_ascii_whitespace() || !b.is_ascii();
+        if (edge(first) || edge(last))
+            && whole
+                .get(range.clone())
+                .is_none_or(|t| t.trim().len() != t.len())
+        {
+            return false;
+        }
+        match cell.shape {
+            Shape::SourcedId => values::is_guid_bytes(field),
+            Shape::Reference { slot, target } => {
+                let readable = self.ids_usable(target);
+                let width = file.lookahead.len();
+                let Some(&key) = file.batch_keys.get(row * width + slot) else {
+                    return false;
+                };
+                let table = self.index.table(target);
+                let position = match cell.found {
+                    Some((last, position)) if last == key => Some(position),
+                    _ => table.position(key),
+                };
+                let Some(position) = position.filter(|_| readable) else {
+                    return false;
+                };
+                cell.found = Some((key, position));
+                let Some(entry) = table.at(position) else {
+                    return false;
+                };
+                if self
+                    .constraint_problem(target, entry, cell.column.constraint, false)
+                    .is_some()
+                {
+                    return false;
+                }
+                if let Some(h) = hits.get_mut(slot) {
+                    *h = Some(Hit {
+                        key,
+                        position: Some(position),
+                    });
+                }
+                true
+            }
+            Shape::List => self.list_clean(cell, field),
+            Shape::Text => true,
+            Shape::Value if cell.repeats && cell.clean.as_slice() == field => true,
+            Shape::Value => {
+                let Some(text) = whole.get(range) else {
+                    return false;
+                };
+                let nothing_wanted = |_: &'static Rule| false;
+                values::check(
+                    cell.column,
+                    text,
+                    version,
+                    &nothing_wanted,
+                    &mut file.findings,
+                );
+                if !file.findings.is_empty() {
+                    file.findings.clear();
+                    return false;
+                }
+                if cell.repeats {
+                    cell.clean.clear();
+                    cell.clean.extend_from_slice(field);
+                }
+                true
+            }
+        }
     }
 
     /// Whether a list in a clean row's `field` (not empty, no edge spaces) is what `check_row`
