@@ -145,13 +145,14 @@ impl LastRow {
         record: &Record<'_>,
         bytes: &'b [u8],
     ) -> Option<[&'b [u8]; 3]> {
-        let plain = record.separator_width() == 1
-            && record.raw_complete
-            && record.raw.len() == bytes.len();
+        let plain =
+            record.separator_width() == 1 && record.raw_complete && record.raw.len() == bytes.len();
         if !plain {
             return None;
         }
-        let [a, b] = self.varying.map(|i| cells.get(i).map(|c| record.field_range(c.pos)));
+        let [a, b] = self
+            .varying
+            .map(|i| cells.get(i).map(|c| record.field_range(c.pos)));
         let ((a_start, a_end), (b_start, b_end)) = (a?, b?);
         Some([
             bytes.get(..a_start)?,
@@ -164,10 +165,11 @@ impl LastRow {
     fn same(&self, pieces: &[&[u8]; 3]) -> bool {
         let [first, second, third] = pieces;
         let [at_second, at_third] = self.splits;
+        let same = |kept: Option<&[u8]>, piece: &[u8]| kept.is_some_and(|k| same_bytes(k, piece));
         self.valid
-            && self.around.get(..at_second) == Some(first)
-            && self.around.get(at_second..at_third) == Some(second)
-            && self.around.get(at_third..) == Some(third)
+            && same(self.around.get(..at_second), first)
+            && same(self.around.get(at_second..at_third), second)
+            && same(self.around.get(at_third..), third)
     }
 
     fn remember(&mut self, pieces: &[&[u8]; 3], hits: &[Option<Hit>; MAX_SLOTS]) {
@@ -349,26 +351,10 @@ impl Session {
         };
         let hit = |slot: Option<usize>| hits.get(slot?).copied().flatten();
         let status = text(clean.status);
-        let modified = text(clean.modified);
-        let mode_mismatch = match mode {
-            Mode::Bulk => status.is_some() || modified.is_some(),
-            Mode::Delta => {
-                (status.is_none() && clean.status.is_some())
-                    || (modified.is_none() && clean.modified.is_some())
-            }
-        };
-        if mode_mismatch {
+        // (These rules read only repeating cells: a row whose repeating cells are those of the
+        // last clean row passes them as it did.)
+        if repeated.is_none() && !self.clean_row_rules(clean, mode, &text) {
             return false;
-        }
-        if let (Some(start), Some(end)) = (text(clean.start), text(clean.end)) {
-            if dates_reversed(start, end) {
-                return false;
-            }
-        }
-        if let (Some(subjects), Some(codes)) = (text(clean.subjects), text(clean.subject_codes)) {
-            if subjects.split(',').count() != codes.split(',').count() {
-                return false;
-            }
         }
         let (Some(id), Some(&key)) = (text(Some(clean.sourced_id)), file.batch_id_keys.get(row))
         else {
@@ -377,7 +363,9 @@ impl Session {
         let role = text(clean.role);
         // (Every reference present was found above; an empty one has no hit.)
         let (school, class, user) = (hit(clean.school), hit(clean.class), hit(clean.user));
-        if file.kind == FileKind::Enrollments && !self.clean_enrollment(role, school, class, user) {
+        if file.kind == FileKind::Enrollments
+            && !self.clean_enrollment(role, school, class, user, repeated.is_some())
+        {
             return false;
         }
         if let (Some(last), Some(pieces), None) = (clean.last.as_mut(), &pieces, repeated) {
@@ -581,20 +569,81 @@ impl Session {
             })
     }
 
+    /// Whether a clean row's record rules that read only its own cells find nothing: its
+    /// status and date last modified agree with the file's mode, its dates are in order, and
+    /// a class has as many subject codes as subjects.
+    fn clean_row_rules<'t>(
+        &self,
+        clean: &CleanRows,
+        mode: Mode,
+        text: &impl Fn(Option<usize>) -> Option<&'t str>,
+    ) -> bool {
+        let (status, modified) = (text(clean.status), text(clean.modified));
+        let mode_mismatch = match mode {
+            Mode::Bulk => status.is_some() || modified.is_some(),
+            Mode::Delta => {
+                (status.is_none() && clean.status.is_some())
+                    || (modified.is_none() && clean.modified.is_some())
+            }
+        };
+        if mode_mismatch {
+            return false;
+        }
+        if let (Some(start), Some(end)) = (text(clean.start), text(clean.end)) {
+            if dates_reversed(start, end) {
+                return false;
+            }
+        }
+        if let (Some(subjects), Some(codes)) = (text(clean.subjects), text(clean.subject_codes)) {
+            if subjects.split(',').count() != codes.split(',').count() {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Whether an enrollment's record rules find nothing: the enrollment's school is the
-    /// class's, and its role agrees with the user's (`Session::enrollment_rules`).
+    /// class's (known when its class and school are those of the last clean row:
+    /// `same_class`), and its role agrees with the user's (`Session::enrollment_rules`).
     fn clean_enrollment(
         &self,
         role: Option<&str>,
         school: Option<Hit>,
         class: Option<Hit>,
         user: Option<Hit>,
+        same_class: bool,
     ) -> bool {
         let conflict = user
             .and_then(|h| self.entry(FileKind::Users, h))
             .is_some_and(|e| role_conflict(e.tag, role));
-        !conflict && !class.is_some_and(|class| self.school_mismatch(school, class))
+        !conflict && (same_class || !class.is_some_and(|class| self.school_mismatch(school, class)))
     }
+}
+
+/// `a == b` for the short pieces of a row, eight bytes at a time and in line: a call to
+/// `memcmp` costs more than comparing them (in WebAssembly it compares byte by byte).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let Some(last) = a.len().checked_sub(8) else {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    };
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    // (Words from the start, then the last eight bytes, which may overlap the word before.)
+    let mut at = 0;
+    while at < last {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, last) == word(b, last)
 }
 
 /// A clean user's tag: its role's bits (none in 1.2, whose users.csv has no role). (Out of
@@ -605,4 +654,24 @@ impl Session {
 #[cold]
 fn user_tag(role: Option<&str>) -> u8 {
     role_bits(role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    #[test]
+    fn same_bytes_finds_a_difference_at_any_byte_of_any_length() {
+        let base: Vec<u8> = (0..40u8).map(|b| b'a' + b % 26).collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same_bytes(a, a));
+            assert!(!same_bytes(a, &base[..len + 1]));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(a, &b), "length {len}, byte {at}");
+            }
+        }
+    }
 }
