@@ -1,20 +1,23 @@
 // What the two checking workers share: loading the wasm engine, warming it up, and reading a
 // file in pieces (the validation worker, web/worker.js, and the part worker, web/part.js).
 import init, { Validator } from './rostercheck_wasm.js';
-import wasmBase64 from './rostercheck_wasm_bytes.js';
+import wasmText from './rostercheck_wasm_bytes.js';
 
 // Reading files in pieces lives in read.js (the inflating worker needs it without the engine).
 export { CHUNK_BYTES, chunksOf, cutIn, eachChunk } from './read.js';
 
-export function decodeBase64(text) {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+/** The bytes of a string of one character per byte. */
+export function bytesOf(text) {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
 }
 
-/** The wasm is embedded in a script, so loading it needs no connection at all. */
-export const load = () => init({ module_or_path: decodeBase64(wasmBase64) });
+export const decodeBase64 = (text) => bytesOf(atob(text));
+
+/** The wasm is embedded in a script (one character per byte: scripts/build.mjs), so loading
+ *  it needs no connection at all. */
+export const load = () => init({ module_or_path: bytesOf(wasmText) });
 
 // Loaded with the page, so that once it is open nothing more is fetched (it works offline).
 export const sampleModule = import('./sample.js');
