@@ -100,8 +100,8 @@ pub(super) struct CleanRows {
 /// found. A row whose bytes around them are the same has the same cells there, which pass the
 /// same checks: those read nothing but the cell and tables that do not change during the
 /// file (the one that does, users' role bits set by roles.csv, is read only for the user
-/// cell, checked on every row). So only the two are checked again; the record rules still
-/// run in full.
+/// cell, checked on every row). So only the two are checked again, and of the record rules
+/// only those that read them (an enrollment's role against its user's).
 struct LastRow {
     /// The two cells checked on every row (indexes into `CleanRows::cells`, in header order).
     varying: [usize; 2],
