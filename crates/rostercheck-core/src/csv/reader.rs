@@ -338,10 +338,11 @@ impl RecordReader {
     }
 
     /// The fast path for a line with some fields quoted (`a,"b, c",d`, as spreadsheets write
-    /// a value with a comma): each field is unquoted without a quote in it, or quoted without
-    /// a quote inside (a doubled one), and the line has no NUL byte. The fields are copied,
-    /// without their quotes, into `out` with a comma between them (a quoted field's own
-    /// commas are told apart by the field ends); false leaves the line to csv-core.
+    /// a value with a comma, or `"Robert ""Bobby"""`, a nickname in quotes): each field is
+    /// unquoted without a quote in it, or quoted with any quote inside doubled, and the line
+    /// has no NUL byte. The fields are copied, without their quotes and with a doubled quote
+    /// as one, into `out` with a comma between them (a quoted field's own commas are told
+    /// apart by the field ends); false leaves the line to csv-core.
     fn mixed_fields(&mut self, line: &[u8]) -> bool {
         self.ends_len = 0;
         self.out_len = 0;
@@ -354,16 +355,31 @@ impl RecordReader {
         }
         let mut at = 0;
         loop {
-            let (from, to, next) = if line.get(at) == Some(&b'"') {
-                let from = at + 1;
-                let Some(close) = memchr::memchr(b'"', line.get(from..).unwrap_or_default()) else {
-                    return false;
-                };
-                (from, from + close, from + close + 1)
+            let next = if line.get(at) == Some(&b'"') {
+                // Up to the closing quote; a doubled quote inside is one quote of the value
+                // (the first of the pair ends a piece copied, the second is skipped).
+                let mut from = at + 1;
+                loop {
+                    let rest = line.get(from..).unwrap_or_default();
+                    let Some(quote) = memchr::memchr(b'"', rest) else {
+                        return false;
+                    };
+                    let doubled = rest.get(quote + 1) == Some(&b'"');
+                    if !self.copy_out(line.get(from..from + quote + usize::from(doubled))) {
+                        return false;
+                    }
+                    if !doubled {
+                        break from + quote + 1;
+                    }
+                    from += quote + 2;
+                }
             } else {
                 let rest = line.get(at..).unwrap_or_default();
                 let end = at + memchr::memchr2(b',', b'"', rest).unwrap_or(rest.len());
-                (at, end, end)
+                if !self.copy_out(line.get(at..end)) {
+                    return false;
+                }
+                end
             };
             // After the field: a comma or the end of the line (not a quote, nor text after a
             // closing quote).
@@ -372,15 +388,6 @@ impl RecordReader {
                 Some(b',') => true,
                 Some(_) => return false,
             };
-            let n = to - from;
-            let (Some(into), Some(field)) = (
-                self.out.get_mut(self.out_len..self.out_len + n),
-                line.get(from..to),
-            ) else {
-                return false;
-            };
-            into.copy_from_slice(field);
-            self.out_len += n;
             if !self.push_end(self.out_len) {
                 return false;
             }
@@ -393,6 +400,19 @@ impl RecordReader {
             self.out_len += 1;
             at = next + 1;
         }
+    }
+
+    /// Appends `bytes` (None: not in the line) to `out`, whose room [`mixed_fields`] made.
+    fn copy_out(&mut self, bytes: Option<&[u8]>) -> bool {
+        let Some(bytes) = bytes else {
+            return false;
+        };
+        let Some(into) = self.out.get_mut(self.out_len..self.out_len + bytes.len()) else {
+            return false;
+        };
+        into.copy_from_slice(bytes);
+        self.out_len += bytes.len();
+        true
     }
 
     /// Emits `line` as a record whose field ends were found (`self.ends`), its fields where
@@ -707,8 +727,8 @@ mod tests {
         // Some quoted: copied without the quotes.
         assert_eq!(seen[1], (1, true, owned(&["x", "y, z", ""])));
         assert_eq!(seen[2], (1, true, owned(&["plain", "line"])));
-        // A doubled quote: csv-core.
-        assert_eq!(seen[3], (0, false, owned(&["p\"q", "r"])));
+        // A doubled quote: copied as one quote.
+        assert_eq!(seen[3], (1, true, owned(&["p\"q", "r"])));
     }
 
     #[test]
