@@ -402,7 +402,8 @@ impl RecordReader {
         }
     }
 
-    /// Appends `bytes` (None: not in the line) to `out`, whose room [`mixed_fields`] made.
+    /// Appends `bytes` (None: not in the line) to `out`, whose room
+    /// [`RecordReader::mixed_fields`] made.
     fn copy_out(&mut self, bytes: Option<&[u8]>) -> bool {
         let Some(bytes) = bytes else {
             return false;
