@@ -111,8 +111,10 @@ struct LastRow {
     splits: [usize; 2],
     /// Whether `around` holds a clean row's bytes.
     valid: bool,
-    /// The look-ahead hits of its references (those of the repeating cells are reused).
+    /// The look-ahead hits of its repeating cells' references, reused (the user's slot is
+    /// left empty: the user cell fills it, or leaves it empty, row by row).
     hits: [Option<Hit>; MAX_SLOTS],
+    user_slot: usize,
 }
 
 impl LastRow {
@@ -125,15 +127,17 @@ impl LastRow {
         let id = cells
             .iter()
             .position(|c| matches!(c.shape, Shape::SourcedId))?;
-        let user = cells.iter().position(
-            |c| matches!(c.shape, Shape::Reference { slot, .. } if Some(slot) == user_slot),
-        )?;
+        let user_slot = user_slot?;
+        let user = cells
+            .iter()
+            .position(|c| matches!(c.shape, Shape::Reference { slot, .. } if slot == user_slot))?;
         Some(LastRow {
             varying: [id.min(user), id.max(user)],
             around: Vec::new(),
             splits: [0; 2],
             valid: false,
             hits: [None; MAX_SLOTS],
+            user_slot,
         })
     }
 
@@ -180,6 +184,9 @@ impl LastRow {
         self.splits[1] = self.around.len();
         self.around.extend_from_slice(pieces[2]);
         self.hits = *hits;
+        if let Some(user) = self.hits.get_mut(self.user_slot) {
+            *user = None;
+        }
         self.valid = true;
     }
 }
