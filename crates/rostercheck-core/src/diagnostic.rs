@@ -119,6 +119,10 @@ impl Diagnostic {
 
 /// Cuts a value to [`MAX_VALUE_CHARS`] characters.
 pub fn truncate(value: &str) -> String {
+    // (No more bytes than the limit means no more characters: nothing to cut, nothing to count.)
+    if value.len() <= MAX_VALUE_CHARS {
+        return value.to_owned();
+    }
     match value
         .char_indices()
         .nth(MAX_VALUE_CHARS)
@@ -146,7 +150,16 @@ pub fn lines_list(lines: &[u64], count: u64) -> String {
 
 /// A raw line for display: lossy UTF-8, cut at [`MAX_RAW_CHARS`].
 pub fn raw_text(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
+    // (`from_utf8` checks a line several times faster than `from_utf8_lossy`, which is only
+    // needed when there is something to replace.)
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
+    // (As in `truncate`: most lines are shorter than the limit in bytes.)
+    if raw.len() <= MAX_RAW_CHARS {
+        return text.into_owned();
+    }
     match text
         .char_indices()
         .nth(MAX_RAW_CHARS)
@@ -243,3 +256,54 @@ crate::wire::wire_struct!(Diagnostic {
     help,
     raw
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `truncate` and `raw_text` mean, without their shortcuts for short, valid text.
+    fn cut(text: &str, max: usize) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        match chars.get(..max) {
+            Some(head) if chars.len() > max => format!("{}…", head.iter().collect::<String>()),
+            _ => text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn values_and_raw_lines_are_cut_at_their_character_limits_whatever_their_length_in_bytes() {
+        // Around each limit in characters and in bytes (characters of 1, 2 and 4 bytes).
+        let around = |limit: usize| {
+            [
+                0,
+                1,
+                limit / 4,
+                limit / 2,
+                limit - 1,
+                limit,
+                limit + 1,
+                2 * limit,
+            ]
+        };
+        for unit in ["a", "é", "𝄞"] {
+            for n in around(MAX_VALUE_CHARS) {
+                let text = unit.repeat(n);
+                assert_eq!(truncate(&text), cut(&text, MAX_VALUE_CHARS), "{unit} × {n}");
+            }
+            for n in around(MAX_RAW_CHARS) {
+                let text = unit.repeat(n);
+                assert_eq!(
+                    raw_text(text.as_bytes()),
+                    cut(&text, MAX_RAW_CHARS),
+                    "{unit} × {n}"
+                );
+            }
+        }
+        for n in around(MAX_RAW_CHARS) {
+            // Bytes that are not UTF-8 (Windows-1252's é) are shown as U+FFFD, then cut.
+            let bytes = vec![0xE9; n];
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(raw_text(&bytes), cut(&lossy, MAX_RAW_CHARS), "0xE9 × {n}");
+        }
+    }
+}
