@@ -1865,7 +1865,15 @@ impl Session {
             return;
         }
         for group in self.ready.drain_sorted() {
-            sink.push(self.reference_finding(&group));
+            // (One past its rule's listing cap is only counted: a package with hundreds of
+            // thousands of broken references has its messages written for those listed.)
+            let file = self.file_name_of(group.from);
+            let (rule, severity) = self.reference_rule(&group);
+            if sink.keeps(Some(&file), rule.code) {
+                sink.push(self.reference_finding(&group));
+            } else {
+                sink.count(Some(&file), rule, severity);
+            }
         }
         if self.ready.overflow > 0 {
             sink.push(Diagnostic::new(
@@ -1891,6 +1899,31 @@ impl Session {
             .and_then(|f| f.mode)
     }
 
+    /// The rule and severity of a reference problem's finding.
+    fn reference_rule(&self, group: &Group) -> (&'static Rule, Severity) {
+        let rule = match group.problem {
+            Problem::Missing => &reference::UNRESOLVED_REFERENCE,
+            Problem::NotSchool | Problem::NotSchoolYear | Problem::NotStudent => {
+                &reference::WRONG_TARGET_TYPE
+            }
+            Problem::TermIsSchoolYear => &reference::TERM_IS_SCHOOL_YEAR,
+        };
+        let warning = match group.problem {
+            // (In a delta file the record may have been sent in an earlier export.)
+            Problem::Missing => self.mode_of(group.from) == Some(Mode::Delta),
+            Problem::NotSchoolYear => true,
+            _ => false,
+        };
+        (
+            rule,
+            if warning {
+                Severity::Warning
+            } else {
+                rule.severity
+            },
+        )
+    }
+
     fn reference_finding(&self, group: &Group) -> Diagnostic {
         let file = self.file_name_of(group.from);
         let spec = self.version.spec().file(group.from);
@@ -1909,7 +1942,8 @@ impl Session {
             format!("{} rows use it ({lines})", group.count)
         };
         let v = &group.value;
-        let (rule, message, help) = match group.problem {
+        let (rule, severity) = self.reference_rule(group);
+        let (message, help) = match group.problem {
             Problem::Missing => {
                 let present = target_kind.is_some_and(|k| self.present.contains(&k));
                 let message = if present {
@@ -1918,45 +1952,37 @@ impl Session {
                     format!("`{column}` \"{v}\" cannot be found: {target} is not in the package; {rows}")
                 };
                 (
-                    &reference::UNRESOLVED_REFERENCE,
                     message,
                     format!("add the record to {target} or correct the id (check for lost leading zeros and changed case); consumers drop rows that point at records they do not have"),
                 )
             }
             Problem::NotSchool => (
-                &reference::WRONG_TARGET_TYPE,
                 format!("`{column}` \"{v}\" names an org that is not of type `school`; {rows}"),
                 "point it at the school (orgs.csv type `school`), not the district or a department".to_owned(),
             ),
             Problem::NotSchoolYear => (
-                &reference::WRONG_TARGET_TYPE,
                 format!("`{column}` \"{v}\" names an academic session that is not of type `schoolYear`; {rows}"),
                 "point it at the schoolYear session the course belongs to".to_owned(),
             ),
             Problem::NotStudent => (
-                &reference::WRONG_TARGET_TYPE,
                 format!("`{column}` \"{v}\" names a user who is not a student; {rows}"),
                 "results belong to students: check the user id or the user's role".to_owned(),
             ),
             Problem::TermIsSchoolYear => (
-                &reference::TERM_IS_SCHOOL_YEAR,
                 format!("`{column}` \"{v}\" is a schoolYear session, not a term; {rows}"),
                 "point classes at the terms, semesters or grading periods they meet in; add a full-year `term` if the class runs all year".to_owned(),
             ),
         };
         let mut d = Diagnostic::new(rule, message, help)
+            .severity(severity)
             .file(&file)
             .line(group.lines[0])
             .position(group.position)
             .field(column)
             .value(v);
-        if group.problem == Problem::Missing && self.mode_of(group.from) == Some(Mode::Delta) {
-            d = d.severity(Severity::Warning);
+        if group.problem == Problem::Missing && severity == Severity::Warning {
             d.help
                 .push_str(" (in a delta file the record may have been sent in an earlier export)");
-        }
-        if group.problem == Problem::NotSchoolYear {
-            d = d.severity(Severity::Warning);
         }
         d.raw = group.raw.clone();
         d

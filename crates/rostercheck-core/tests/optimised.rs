@@ -202,6 +202,46 @@ fn damaged_district_gives_the_same_report() {
 }
 
 #[test]
+fn findings_past_the_listing_cap_count_as_they_would_listed() {
+    // Broken references, errors in a bulk file and warnings in a delta one, twenty of each
+    // kind in one file: past the cap they are only counted, never built.
+    for mode in [Mode::Bulk, Mode::Delta] {
+        let mut pkg = generated(Version::V1_2, mode, 300, 5);
+        edit(&mut pkg, "enrollments.csv", |text| {
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            let header = csv_fields(&lines[0]);
+            let class = header.iter().position(|h| h == "classSourcedId").unwrap();
+            let user = header.iter().position(|h| h == "userSourcedId").unwrap();
+            for (i, line) in lines.iter_mut().enumerate().skip(1).take(40) {
+                let mut fields = csv_fields(line);
+                let column = if i % 2 == 0 { class } else { user };
+                fields[column] = format!("missing-{i}");
+                *line = fields.join(",");
+            }
+            lines.join("\n") + "\n"
+        });
+        let all = report(Session::new(), &pkg, 4096, 0);
+        let capped = report(Session::new(), &pkg, 4096, 3);
+        let totals = |r: &Report| {
+            let mut t: Vec<_> = r
+                .totals()
+                .map(|(f, c, s, n)| (f.map(str::to_owned), c, s, n))
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(totals(&capped), totals(&all), "{mode:?}");
+        let by_severity = |r: &Report| (r.summary.errors, r.summary.warnings, r.summary.infos);
+        assert_eq!(by_severity(&capped), by_severity(&all), "{mode:?}");
+        assert!(
+            capped.summary.omitted > 20,
+            "{mode:?}: the cap left out only {}",
+            capped.summary.omitted
+        );
+    }
+}
+
+#[test]
 fn duplicates_beyond_the_kept_values_are_still_reported() {
     // Every user row repeated: far more duplicates than fit the filter's batches.
     let mut pkg = generated(Version::V1_2, Mode::Bulk, 3_000, 5);
