@@ -127,6 +127,10 @@ async function checkPart({ id, fork, index, file, zipEntry, from, maxPerRule }, 
     };
     const check = (chunk) => {
       validator.feed(chunk);
+      // A part that can no longer be taken in (say, hundreds of thousands of distinct broken
+      // references, more than the findings keep) is not checked further, nor sent: the
+      // validation worker checks the rest itself, as after any refusal.
+      if (validator.partRefused()) throw new Declined('the part cannot be taken in');
       bytes += chunk.length;
       rows = validator.rows() - rowsBefore;
       progress();

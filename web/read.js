@@ -72,10 +72,16 @@ export function cutIn(bytes, offset, from, size) {
 /** Passes every piece of `file` from byte `start` on to `use`. */
 export async function eachChunk(file, use, start = 0) {
   const reader = chunksOf(file, start).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    use(value);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      use(value);
+    }
+  } catch (e) {
+    // (`use` gave up, say on a part that cannot be taken in: the rest is not read.)
+    reader.cancel();
+    throw e;
   }
 }
 

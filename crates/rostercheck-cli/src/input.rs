@@ -343,17 +343,20 @@ fn read_full(reader: &mut (impl Read + ?Sized), buffer: &mut [u8]) -> std::io::R
     Ok(filled)
 }
 
-/// Feeds `reader` to `feed` in `chunk_size` pieces, read a block at a time.
+/// Feeds `reader` to `feed` in `chunk_size` pieces, read a block at a time, until the end or
+/// until `feed` says to stop (false).
 fn feed_all(
     mut reader: impl Read,
     chunk_size: usize,
-    feed: &mut dyn FnMut(&[u8]),
+    feed: &mut dyn FnMut(&[u8]) -> bool,
 ) -> std::io::Result<()> {
     let mut block = vec![0u8; BLOCK];
     loop {
         let n = read_full(&mut reader, &mut block)?;
         for chunk in block[..n].chunks(chunk_size) {
-            feed(chunk);
+            if !feed(chunk) {
+                return Ok(());
+            }
         }
         if n < block.len() {
             return Ok(());
@@ -383,7 +386,16 @@ fn check_second_part(
     fork.start_part();
     file.seek(std::io::SeekFrom::Start(cut.at)).ok()?;
     let mut findings = Report::new(max_per_rule);
-    feed_all(file, chunk_size, &mut |c| fork.feed(c, &mut findings)).ok()?;
+    // (A part that can no longer be taken in is not checked further: the first thread checks
+    // the rest of the file itself, as after any refusal.)
+    feed_all(file, chunk_size, &mut |c| {
+        fork.feed(c, &mut findings);
+        !fork.part_refused()
+    })
+    .ok()?;
+    if fork.part_refused() {
+        return None;
+    }
     fork.take_part(findings)
 }
 
@@ -414,7 +426,11 @@ fn feed_second_part(
         File::open(&cut.path).map_err(|e| format!("cannot open {}: {e}", cut.path.display()))?;
     file.seek(std::io::SeekFrom::Start(cut.at))
         .map_err(|e| e.to_string())?;
-    feed_all(file, chunk_size, &mut |c| session.feed(c, report)).map_err(|e| e.to_string())
+    feed_all(file, chunk_size, &mut |c| {
+        session.feed(c, report);
+        true
+    })
+    .map_err(|e| e.to_string())
 }
 
 fn run<R: Read + Seek + Send>(

@@ -660,13 +660,9 @@ impl IdLog {
     /// limit that would have merged them, and no value is in both. A part only compared
     /// ([`IdLog::compare_only`]) is checked without sorting either log.
     pub fn can_absorb(&mut self, other: &mut IdLog) -> bool {
-        if self.eager.is_some()
-            || other.eager.is_some()
+        if !self.absorbable()
+            || !other.absorbable()
             || !other.complete()
-            || !self.entries.is_empty()
-            || !other.entries.is_empty()
-            || !self.runs.is_empty()
-            || !other.runs.is_empty()
             // (Half: a log that read both parts would also flag some rows of the second
             // that only resemble the first's.)
             || self.flagged + other.flagged >= CANDIDATE_CAP / 2
@@ -712,6 +708,15 @@ impl IdLog {
             };
         }
         true
+    }
+
+    /// Whether this log, a part's so far, may still be taken in by [`IdLog::can_absorb`]
+    /// (false: it would be refused whatever the other part holds).
+    pub fn absorbable(&self) -> bool {
+        self.eager.is_none()
+            && self.entries.is_empty()
+            && self.runs.is_empty()
+            && self.flagged < CANDIDATE_CAP / 2
     }
 
     /// Sorts the values added so far, as the end of the file will (a second part's log is
@@ -1284,7 +1289,13 @@ impl Groups {
     /// Whether `other`'s groups can be added as if one set had collected both: no distinct
     /// problem was dropped, and together they stay under the cap.
     pub fn can_absorb(&self, other: &Groups) -> bool {
-        self.overflow == 0 && other.overflow == 0 && self.map.len() + other.map.len() <= GROUP_CAP
+        self.absorbable() && other.absorbable() && self.map.len() + other.map.len() <= GROUP_CAP
+    }
+
+    /// Whether these groups, a part's so far, may still be taken in by [`Groups::can_absorb`]
+    /// (false: a distinct problem was dropped, so they would be refused).
+    pub fn absorbable(&self) -> bool {
+        self.overflow == 0
     }
 
     /// Adds `other`'s groups, collected from later rows (after [`Groups::can_absorb`]).

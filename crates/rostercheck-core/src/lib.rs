@@ -78,6 +78,9 @@ fn feed_in_chunks(session: &mut Session, bytes: &[u8], chunk: usize, sink: &mut 
 pub struct Parts {
     pub merged: usize,
     pub refused: usize,
+    /// Of those refused, the parts that said so themselves once checked
+    /// ([`Session::part_refused`]: the CLI's thread and the page's worker stop there).
+    pub refused_early: usize,
 }
 
 /// How [`validate_in_memory_in_parts`] splits files.
@@ -116,7 +119,7 @@ pub fn validate_in_memory_in_parts(
         feed_in_chunks(session, bytes, split.chunk, sink)
     };
     // The next file's part, made before the file ahead of it was read.
-    let mut ahead: Option<(usize, Option<(usize, Part)>)> = None;
+    let mut ahead: Option<(usize, Option<CheckedPart>)> = None;
     for (k, &i) in order.iter().enumerate() {
         let Some((_, bytes)) = files.get(i) else {
             continue;
@@ -170,15 +173,23 @@ pub fn validate_in_memory_in_parts(
         };
         session.begin_file(i);
         // As the CLI and the page: a session that reads only the first part is sized for it.
-        session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, _)| *cut) as u64);
+        session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, ..)| *cut) as u64);
         match second {
-            Some((cut, part)) => {
+            Some((cut, part, refused_early)) => {
                 feed(&mut session, bytes.get(..cut).unwrap_or_default(), report);
                 session.end_first_part(report);
-                if session.absorb(part, report) {
+                // (A part that said it cannot be taken in is offered all the same: it must be
+                // refused, as the CLI and the page do not offer it.)
+                let merged = session.absorb(part, report);
+                assert!(
+                    !(merged && refused_early),
+                    "a part that said it would be refused was taken in"
+                );
+                if merged {
                     parts.merged += 1;
                 } else {
                     parts.refused += 1;
+                    parts.refused_early += usize::from(refused_early);
                     feed(&mut session, bytes.get(cut..).unwrap_or_default(), report);
                 }
             }
@@ -215,7 +226,11 @@ fn fork_for(
     Session::from_fork_bytes(&bytes)
 }
 
-/// The part of file `i` from `cut` on, checked by `fork`, with the cut.
+/// A part with where it starts and whether it said it cannot be taken in
+/// ([`Session::part_refused`]).
+type CheckedPart = (usize, Part, bool);
+
+/// The part of file `i` from `cut` on, checked by `fork`.
 fn check_part(
     mut fork: Session,
     i: usize,
@@ -223,7 +238,7 @@ fn check_part(
     cut: usize,
     split: Split,
     report: &Report,
-) -> Option<(usize, Part)> {
+) -> Option<CheckedPart> {
     fork.begin_file(i);
     fork.size_hint((bytes.len() - cut) as u64);
     // The first lines (the header), up to a line break in the first 256 bytes, as the CLI
@@ -234,9 +249,10 @@ fn check_part(
     fork.start_part();
     let mut findings = Report::new(report.max_per_rule());
     feed_in_chunks(&mut fork, bytes.get(cut..)?, split.chunk, &mut findings);
+    let refused_early = fork.part_refused();
     let part = fork.take_part(findings)?;
     if !split.as_bytes {
-        return Some((cut, part));
+        return Some((cut, part, refused_early));
     }
     let mut copy = Part::from_bytes(&part.to_bytes())?;
     // In pieces of 1,000 ids, as the page sends them.
@@ -244,5 +260,5 @@ fn check_part(
         copy.add_ids(&part.ids_bytes(from, from + 1000))
             .then_some(())?;
     }
-    Some((cut, copy))
+    Some((cut, copy, refused_early))
 }

@@ -307,6 +307,7 @@ fn compare_in_parts(pkg: &Package, chunks: &[usize], what: &str) -> Parts {
                 let parts = validate_in_memory_in_parts(Session::new(), pkg, split, &mut checked);
                 total.merged += parts.merged;
                 total.refused += parts.refused;
+                total.refused_early += parts.refused_early;
                 let case = format!(
                     "{what}, chunk {chunk}, cap {cap}, cut at {fraction}, bytes {as_bytes}, ahead {ahead}"
                 );
@@ -366,6 +367,42 @@ fn damaged_packages_checked_in_two_parts_give_the_same_report() {
     let mut pkg = generated(Version::V1_2, Mode::Bulk, 6_000, 11);
     damage(&mut pkg, 99, 400);
     compare_in_parts(&pkg, &[65536], "6,000 students");
+}
+
+#[test]
+fn a_part_with_more_distinct_broken_references_than_are_kept_is_refused_as_it_is_checked() {
+    // From its second row on, every enrollment names a different user that does not exist:
+    // more distinct problems than the findings keep (200,000), so a part that holds them
+    // could not be merged exactly. It says so once checked (the CLI's thread and the page's
+    // worker stop there), and the file is read whole, with the same report.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 300, 9);
+    edit(&mut pkg, "enrollments.csv", |text| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let header = csv_fields(&lines[0]);
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let (id, user) = (column("sourcedId"), column("userSourcedId"));
+        let row = csv_fields(&lines[1]);
+        for i in 0..210_000 {
+            let mut fields = row.clone();
+            fields[id] = format!("extra-{i}");
+            fields[user] = format!("missing-{i}");
+            lines.push(fields.join(","));
+        }
+        lines.join("\n") + "\n"
+    });
+    let reference = report(Session::unoptimised(), &pkg, 65536, 1000);
+    let mut checked = Report::new(1000);
+    let split = Split {
+        chunk: 65536,
+        fraction: 0.01,
+        min_bytes: 0,
+        as_bytes: true,
+        ahead: false,
+    };
+    let parts = validate_in_memory_in_parts(Session::new(), &pkg, split, &mut checked);
+    assert_same(&reference, &checked, "210,000 broken references");
+    assert_eq!(parts.refused_early, 1, "{parts:?}");
+    assert!(parts.merged > 3, "{parts:?}");
 }
 
 /// Empty lines at a fifth and at seven tenths of every file (one before and one after most

@@ -167,6 +167,14 @@ impl Validator {
         self.session.start_part();
     }
 
+    /// Whether the part fed so far can no longer be taken in (too many distinct broken
+    /// references or possible duplicates to merge exactly, among others): the worker checking
+    /// it can stop, and the validation worker checks the rest of the file itself.
+    #[wasm_bindgen(js_name = partRefused)]
+    pub fn part_refused(&self) -> bool {
+        self.session.part_refused()
+    }
+
     /// Ends the part and returns it as bytes, all but its ids (`partIdCount`, `partIds`);
     /// empty when there is no part to give.
     #[wasm_bindgen(js_name = takePart)]

@@ -114,8 +114,9 @@ impl<R: Read> Read for UpToCut<R> {
 
 /// The second part of a split zip entry, checked by a forked session on its own thread (see
 /// the module docs). None when the entry is not split after all (no line break past `from`
-/// before its end), or cannot be read to its end within its declared size: then the first
-/// thread reads the rest itself ([`feed_rest`]) and meets the same problem.
+/// before its end), cannot be read to its end within its declared size (then the first
+/// thread reads the rest itself, [`feed_rest`], and meets the same problem), or its part could
+/// not be taken in (`Session::part_refused`).
 pub(super) fn check_second_part(
     mut fork: Session,
     index: usize,
@@ -155,6 +156,10 @@ pub(super) fn check_second_part(
     loop {
         for chunk in rest.chunks(chunk_size) {
             fork.feed(chunk, &mut findings);
+        }
+        // (A part that can no longer be taken in is not checked further.)
+        if fork.part_refused() {
+            return None;
         }
         rest.resize(BLOCK, 0);
         let n = read_full(entry, &mut rest).ok()?;

@@ -255,6 +255,25 @@ impl Session {
         self.set_checking(true);
     }
 
+    /// Whether the part checked so far can no longer be taken in: [`Session::absorb`] would
+    /// refuse it whatever the first part holds (too many distinct broken references or
+    /// possible duplicates to merge exactly, rows that are not plain records, misaligned ids).
+    /// Then the part's worker can stop, and the first session checks the rest of the file
+    /// itself, as it would after a refusal. False outside a part.
+    pub fn part_refused(&self) -> bool {
+        let Some(file) = &self.current else {
+            return false;
+        };
+        file.part_start.is_some()
+            && (file.irregular
+                || file.misaligned > MISALIGNED_IDS
+                || !self.ready.absorbable()
+                || self.pending.iter().any(|groups| !groups.absorbable())
+                || !self.index.table(file.kind).absorbable()
+                || (file.kind == FileKind::Users
+                    && !(self.usernames.absorbable() && self.emails.absorbable())))
+    }
+
     /// Turns the checking of rows off (they are still read, to know where lines start) or on.
     fn set_checking(&mut self, on: bool) {
         let Some(file) = self.current.as_mut() else {
