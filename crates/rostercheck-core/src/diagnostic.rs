@@ -170,6 +170,23 @@ pub fn raw_text(raw: &[u8]) -> String {
     }
 }
 
+/// Pushes the finding `build` makes, or only counts it when `sink` would not list it (past
+/// its rule's cap in `file`): a file with millions of findings of one rule has its messages
+/// written only for those listed.
+pub fn push_or_count(
+    sink: &mut dyn Sink,
+    file: &str,
+    rule: &'static Rule,
+    severity: Severity,
+    build: impl FnOnce() -> Diagnostic,
+) {
+    if sink.keeps(Some(file), rule.code) {
+        sink.push(build());
+    } else {
+        sink.count(Some(file), rule, severity);
+    }
+}
+
 /// Wraps a sink so that findings on one record's line carry that record's raw text.
 pub struct WithRaw<'a> {
     pub inner: &'a mut dyn Sink,

@@ -1094,11 +1094,9 @@ impl Session {
             for dup in dups {
                 // (One only counted is not written: a file of one row repeated twenty
                 // million times has as many duplicates.)
-                if sink.keeps(Some(&file.name), rule.code) {
-                    sink.push(which.finding(&file.name, position, dup));
-                } else {
-                    sink.count(Some(&file.name), rule, rule.severity);
-                }
+                crate::diagnostic::push_or_count(sink, &file.name, rule, rule.severity, || {
+                    which.finding(&file.name, position, dup)
+                });
             }
             if !at_end && !sink.keeps(Some(&file.name), rule.code) {
                 log.stop_keeping_values();
@@ -1286,11 +1284,9 @@ impl Session {
                 }
             } else {
                 let rule = &encoding::FIELD_COUNT_MISMATCH;
-                if sink.keeps(Some(&file.name), rule.code) {
-                    sink.push(field_count(file, record));
-                } else {
-                    sink.count(Some(&file.name), rule, rule.severity);
-                }
+                crate::diagnostic::push_or_count(sink, &file.name, rule, rule.severity, || {
+                    field_count(file, record)
+                });
                 self.define_misaligned(file, record, line);
                 return;
             }
@@ -1838,7 +1834,7 @@ impl Session {
                 format!("{} `{column}` value(s) point at {}, which has no rows", count, target.file_name()),
                 format!("export the records of {} too: without them consumers drop every row that points at them", target.file_name()),
             )
-            .file(&self.file_name_of(from))
+            .file(self.file_name_of(from))
             .line(line)
             .position(pos)
             .field(column);
@@ -1865,15 +1861,14 @@ impl Session {
             return;
         }
         for group in self.ready.drain_sorted() {
-            // (One past its rule's listing cap is only counted: a package with hundreds of
-            // thousands of broken references has its messages written for those listed.)
-            let file = self.file_name_of(group.from);
             let (rule, severity) = self.reference_rule(&group);
-            if sink.keeps(Some(&file), rule.code) {
-                sink.push(self.reference_finding(&group));
-            } else {
-                sink.count(Some(&file), rule, severity);
-            }
+            crate::diagnostic::push_or_count(
+                sink,
+                self.file_name_of(group.from),
+                rule,
+                severity,
+                || self.reference_finding(&group),
+            );
         }
         if self.ready.overflow > 0 {
             sink.push(Diagnostic::new(
@@ -1885,11 +1880,11 @@ impl Session {
         }
     }
 
-    fn file_name_of(&self, kind: FileKind) -> String {
+    fn file_name_of(&self, kind: FileKind) -> &str {
         self.files
             .iter()
             .find(|f| f.kind == kind.file_name())
-            .map_or_else(|| kind.file_name().to_owned(), |f| f.name.clone())
+            .map_or(kind.file_name(), |f| f.name.as_str())
     }
 
     fn mode_of(&self, kind: FileKind) -> Option<Mode> {
@@ -1975,7 +1970,7 @@ impl Session {
         };
         let mut d = Diagnostic::new(rule, message, help)
             .severity(severity)
-            .file(&file)
+            .file(file)
             .line(group.lines[0])
             .position(group.position)
             .field(column)
@@ -2418,7 +2413,7 @@ impl Session {
                     "This student has no enrollments",
                     "check the student's schedule in the SIS, or leave inactive students out of the export; students without classes are invisible to teachers",
                 )
-                .file(&users)
+                .file(users)
                 .line(line as u64),
             );
         }
@@ -2440,7 +2435,7 @@ impl Session {
                     "This class has no teacher enrollment",
                     "assign the teacher of record in the SIS; HMH and Google Classroom do not create classes without a teacher",
                 )
-                .file(&classes)
+                .file(classes)
                 .line(line as u64),
             );
         }
