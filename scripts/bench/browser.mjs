@@ -73,8 +73,9 @@ async function closeBrowser(browser) {
   }
 }
 
-/** Records marks in the page (performance.now()): change of a file input, ready, done. */
-const MARKS_SCRIPT = () => {
+/** Records marks in the page (performance.now()): change of a file input, ready, done (also
+ *  used by page.mjs). */
+export const MARKS_SCRIPT = () => {
   const marks = { changeAt: null, readyAt: null, doneAt: null, frameAfterDoneAt: null };
   window.__benchMarks = marks;
   document.addEventListener('change', (e) => {

@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch } from '../../tests/browser/helpers.mjs';
+import { MARKS_SCRIPT } from './browser.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -77,14 +78,7 @@ try {
     for (const [i] of dists.entries()) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        const marks = { change: null, done: null };
-        window.__pageBench = marks;
-        document.addEventListener('change', () => { marks.change ??= performance.now(); }, true);
-        new MutationObserver(() => {
-          if (marks.change !== null && document.body?.dataset.done === 'true') marks.done ??= performance.now();
-        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-done'] });
-      });
+      await page.addInitScript(MARKS_SCRIPT);
       await page.goto(`http://127.0.0.1:${servers[i].address().port}/`);
       await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
       pages.push({ context, page, i });
@@ -93,10 +87,10 @@ try {
     for (const { page, i } of round % 2 ? [...pages].reverse() : pages) {
       const before = threads ? cpuByThread() : null;
       await page.setInputFiles('#file-input', files);
-      await page.waitForFunction(() => window.__pageBench.done !== null, null, { timeout: 600000, polling: 20 });
+      await page.waitForFunction(() => window.__benchMarks.doneAt !== null, null, { timeout: 600000, polling: 20 });
       if (threads) addCpu(cpu[i], before, cpuByThread());
-      const { change, done } = await page.evaluate(() => window.__pageBench);
-      seconds[i].push((done - change) / 1000);
+      const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
+      seconds[i].push((doneAt - changeAt) / 1000);
     }
     console.log(`round ${round + 1}: ${seconds.map((s) => s.at(-1).toFixed(3)).join('  ')} s`);
     for (const { context } of pages) await context.close();
