@@ -112,7 +112,8 @@ function validate(inputs) {
 
 function begin() {
   clearTimeout(releaseTimer);
-  state = { items: [], files: new Map(), started: performance.now(), lastAnnounce: 0 };
+  clearTimeout(state?.paintTimer);
+  state = { items: [], files: new Map(), started: performance.now(), lastAnnounce: 0, paintTimer: null, lastPaint: 0, latest: null, fileBytes: new Map() };
   document.body.dataset.done = 'false';
   $('error').hidden = true;
   $('results').hidden = true;
@@ -186,21 +187,68 @@ function wireInput() {
 
 // ---------------------------------------------------------------- progress
 
+/** The list of files with their bars is painted first this long after a check begins, then at
+ *  most every PROGRESS_PAINT_EVERY_MS: the worker's messages only update `state`. A package
+ *  checked sooner goes straight to its report (the card shows at once, with its Cancel button
+ *  and "Reading the files…"). Laying out and painting the progress of a 10 MB package, which
+ *  takes 0.1–0.2 s, cost the browser 8% of its check: the page shares the two cores with the
+ *  checking workers (with no progress painted, 18 of 24 tight pairs were faster). */
+const PROGRESS_FIRST_PAINT_MS = 250;
+const PROGRESS_PAINT_EVERY_MS = 100;
+
 function onPlan(m) {
   state.plan = m.files;
   state.totalBytes = m.totalBytes;
-  const list = $('progress-files');
-  for (const f of m.files) {
-    const bar = el('progress', { max: Math.max(f.size, 1), value: 0, 'aria-label': `${f.name} progress` });
-    const stateText = el('span', { class: 'state', text: 'waiting' });
-    list.append(el('li', {}, el('span', { text: f.name }), bar, stateText));
-    state.files.set(f.name, { bar, stateText, size: f.size });
-  }
+  scheduleProgress();
 }
 
 function onProgress(m) {
-  const f = state.files.get(m.name);
-  if (f) { f.bar.value = m.fileBytes; f.stateText.textContent = `${Math.round((100 * m.fileBytes) / Math.max(f.size, 1))}%`; }
+  state.latest = m;
+  state.fileBytes.set(m.name, m.fileBytes);
+  scheduleProgress();
+}
+
+function onFileDone(m) {
+  state.fileBytes.set(m.name, Infinity);
+  scheduleProgress();
+}
+
+function scheduleProgress() {
+  if (state.paintTimer !== null) return;
+  const now = performance.now();
+  const at = Math.max(state.started + PROGRESS_FIRST_PAINT_MS, state.lastPaint + PROGRESS_PAINT_EVERY_MS);
+  const current = state;
+  state.paintTimer = setTimeout(() => {
+    current.paintTimer = null;
+    if (current === state && document.body.dataset.busy === 'true') paintProgress();
+  }, Math.max(0, at - now));
+}
+
+function paintProgress() {
+  state.lastPaint = performance.now();
+  if (state.plan && !state.files.size) {
+    const list = $('progress-files');
+    for (const f of state.plan) {
+      const bar = el('progress', { max: Math.max(f.size, 1), value: 0, 'aria-label': `${f.name} progress` });
+      const stateText = el('span', { class: 'state', text: 'waiting' });
+      list.append(el('li', {}, el('span', { text: f.name }), bar, stateText));
+      state.files.set(f.name, { bar, stateText, size: f.size, shown: 0 });
+    }
+  }
+  for (const [name, bytes] of state.fileBytes) {
+    const f = state.files.get(name);
+    if (!f || f.shown === bytes) continue;
+    f.shown = bytes;
+    if (bytes === Infinity) {
+      f.bar.value = f.bar.max;
+      f.stateText.textContent = 'done';
+    } else {
+      f.bar.value = bytes;
+      f.stateText.textContent = `${Math.round((100 * bytes) / Math.max(f.size, 1))}%`;
+    }
+  }
+  const m = state.latest;
+  if (!m) return;
   $('progress-name').textContent = m.name;
   $('overall-bar').value = m.totalBytes ? m.doneBytes / m.totalBytes : 0;
   const rate = m.seconds > 0 ? m.rows / m.seconds : 0;
@@ -212,11 +260,6 @@ function onProgress(m) {
     state.lastAnnounce = now;
     $('announcer').textContent = `Checking ${m.name}: ${Math.round(100 * ($('overall-bar').value))}% done.`;
   }
-}
-
-function onFileDone(m) {
-  const f = state.files.get(m.name);
-  if (f) { f.bar.value = f.bar.max; f.stateText.textContent = 'done'; }
 }
 
 function onDiagnostics(items) {
