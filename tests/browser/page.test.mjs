@@ -51,6 +51,31 @@ test('a valid generated package shows no errors', async () => {
   await context.close();
 });
 
+test('a short check says at once that it has begun, and shows its report without a progress card', async () => {
+  const dir = generate('quick', ['--students', '100', '--oneroster', '1.2']);
+  const { context, page } = await open(browser, url);
+  // (Once the page has rehearsed, a check is not kept waiting by the page's start.)
+  await page.waitForSelector('body[data-rehearsed="true"]', { state: 'attached', timeout: 30000 });
+  await page.evaluate(() => {
+    window.__seen = { status: [], progressShown: false };
+    const status = document.getElementById('engine-status');
+    new MutationObserver(() => { window.__seen.status.push(status.textContent); })
+      .observe(status, { childList: true, characterData: true, subtree: true });
+    const progress = document.getElementById('progress');
+    new MutationObserver(() => { window.__seen.progressShown ||= !progress.hidden; })
+      .observe(progress, { attributes: true, attributeFilter: ['hidden'] });
+  });
+  await page.setInputFiles('#file-input', filesOf(dir));
+  await waitDone(page);
+  const seen = await page.evaluate(() => window.__seen);
+  const seconds = Number((await page.textContent('#summary')).match(/Checked in ([\d.]+) s/)[1]);
+  assert.deepEqual(seen.status, ['Checking your files…', 'Ready. Nothing you check is uploaded.']);
+  // The card shows from half a second into a check (a slow machine may take that long).
+  if (seconds < 0.4) assert.equal(seen.progressShown, false, `a check of ${seconds} s showed the progress card`);
+  assert.match(await page.textContent('#summary'), /Errors0Warnings0/);
+  await context.close();
+});
+
 test('defects are shown at their file and line, and the JSON download equals the CLI report', async () => {
   const dir = path.join(root, 'examples', 'sample-district');
   const { context, page } = await open(browser, url);
