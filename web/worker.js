@@ -459,7 +459,8 @@ async function entriesOf(inputs) {
         entry.open = async () => whole(file.arrayBuffer());
       } else {
         entry.readHead = () => { entry.head ??= file.slice(0, CHUNK_BYTES).arrayBuffer(); };
-        entry.open = async () => (entry.head ? headFirst(await entry.head, file) : chunksOf(file));
+        entry.streamAhead = () => { entry.stream ??= chunksOf(file); };
+        entry.open = async () => entry.stream ?? (entry.head ? headFirst(await entry.head, file) : chunksOf(file));
       }
       out.push(entry);
     }
@@ -481,9 +482,9 @@ async function validate(inputs, maxPerRule) {
   let last = 0;
   let inflated = 0;
   // A small loose file is read in one piece, started while the files before it are checked,
-  // so that the manifest, orgs, sessions and courses do not each wait for the disk. (Larger
-  // files are not opened ahead: a stream left waiting can stall the reading of the others in
-  // Chromium, seen as a part worker that never finished.)
+  // so that the manifest, orgs, sessions and courses do not each wait for the disk. (A larger
+  // file is opened ahead only while the part worker reads nothing: a stream left waiting can
+  // stall the reading of the others in Chromium, seen as a part worker that never finished.)
   const opened = new Map();
   const SMALL_AHEAD = 8;
   /** The next file's part, asked for along with this one's (see AHEAD_FROM). */
@@ -494,9 +495,6 @@ async function validate(inputs, maxPerRule) {
       const next = entries[planned[j].index];
       if (!next.zipEntry && !opened.has(j)) opened.set(j, next.open());
     }
-    // The first piece of the next larger file is read while this one is checked (a single
-    // read, not a stream: see above), so that its check does not start by waiting for the disk.
-    entries[planned[k + 1]?.index]?.readHead?.();
     const refused = entry.zipEntry ? refusal(entry.zipEntry, inflated) : null;
     // Asked for before the file begins here: the other worker starts from this session (or
     // was asked along with the file before: see AHEAD_FROM and nextPartEarly).
@@ -520,6 +518,14 @@ async function validate(inputs, maxPerRule) {
       second = await secondPart(validator, f.index, entry, maxPerRule, next);
       ahead = second?.ahead ?? (second ? null : await nextPartEarly(validator, f.index, entry, maxPerRule, next));
     }
+    // The next larger file's first piece is read while this one is checked, so that its check
+    // does not start by waiting for the disk: as the stream it is then read through when the
+    // part worker reads nothing meanwhile, nor that file later (slicing a file and
+    // `arrayBuffer` cost this worker 1–3 ms each in Chromium), otherwise as a single read of
+    // its first MiB (see above).
+    const following = entries[planned[k + 1]?.index];
+    if (following && !second && !ahead && following.size < SPLIT_FROM) following.streamAhead?.();
+    else following?.readHead?.();
     validator.beginFile(f.index);
     second?.asked.open();
     if (refused) {
