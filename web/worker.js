@@ -59,11 +59,12 @@ function startWorker(file, name) {
 const SPLIT_FROM = 4 * 2 ** 20;
 /** A file (or zip entry) whose part is asked for only as it begins waits for the part
  *  worker's start, 15–20 ms (the hand-over, its first read, its fork): it is split from this size
- *  on. (Measured: the 10 MB package, its 6 MB enrollments checked whole, in 111–123 ms instead
- *  of 130–136; the district's 23 MB enrollments gain from the split. Measured again with the
- *  part worker warmed up and no read waited for: 2 and 4 MiB, no gain shown.) A self-test
- *  lowers it. */
-let SPLIT_NOW_FROM = 8 * 2 ** 20;
+ *  on. (It was 8 MiB while the page painted its progress from a check's start: splitting the
+ *  10 MB package's 6 MB enrollments then gained nothing, as the second core was busy painting.
+ *  Since the progress shows from 500 ms on, 4 MiB took 0.94 of the time, 22 of 30 tight pairs
+ *  faster, the district unchanged; 1 MiB, which splits its users.csv too, took 1.07 of 4 MiB's
+ *  time.) A self-test lowers it. */
+let SPLIT_NOW_FROM = SPLIT_FROM;
 /** Where in the file the second part starts: the middle. Both workers check at the same
  *  speed (measured on a city's enrollments: 2.37 s for 51% here, 2.36 s for 49% there), so
  *  at 0.51 this worker finished 75–290 ms after the part worker; at 0.50, within 75 ms either
