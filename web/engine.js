@@ -27,9 +27,10 @@ export const sampleModule = import('./sample.js');
  *  it returns: a function called once per row (a user's grade, the overview's school) was
  *  still unoptimised after three rounds of the sample, as were those that take a part in or
  *  sort a file's ids, called once a file. After ten, a 10 MB package's first check compiled 3
- *  functions instead of 8 (the browser's compiling threads used 21 ms of CPU instead of 34),
- *  and took 0.91 of the time (18 of 24 tight pairs faster; the district and the city
- *  unchanged). Ten rounds take about 60 ms of each worker while the page waits. */
+ *  functions instead of 8 (the browser's compiling threads used 20 ms of CPU instead of 34),
+ *  and took 0.95 of the time (19 of 24 tight pairs faster; the district 0.97, the city 0.98).
+ *  In a fresh Chromium the rehearsal (below) then ends 0.3–0.9 s after the page is ready
+ *  instead of 0.15–0.45 s. */
 const WARM_UP_ROUNDS = 10;
 
 /** Checks the built-in sample district, silently, while the page waits for files: the
