@@ -525,7 +525,8 @@ async function validate(inputs, maxPerRule) {
     // `arrayBuffer` cost this worker 1–3 ms each in Chromium), otherwise as a single read of
     // its first MiB (see above).
     const following = entries[planned[k + 1]?.index];
-    if (following && !second && !ahead && following.size < SPLIT_FROM) following.streamAhead?.();
+    const neverSplit = Math.min(SPLIT_FROM, SPLIT_NOW_FROM);
+    if (following && !second && !ahead && following.size < neverSplit) following.streamAhead?.();
     else following?.readHead?.();
     validator.beginFile(f.index);
     second?.asked.open();
