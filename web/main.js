@@ -207,7 +207,6 @@ const PROGRESS_PAINT_EVERY_MS = 100;
 
 function onPlan(m) {
   state.plan = m.files;
-  state.totalBytes = m.totalBytes;
   scheduleProgress();
 }
 
@@ -226,10 +225,10 @@ function scheduleProgress() {
   if (state.paintTimer !== null) return;
   const now = performance.now();
   const at = Math.max(state.started + PROGRESS_FIRST_PAINT_MS, state.lastPaint + PROGRESS_PAINT_EVERY_MS);
-  const current = state;
+  // (A new check clears this timer: see begin.)
   state.paintTimer = setTimeout(() => {
-    current.paintTimer = null;
-    if (current === state && document.body.dataset.busy === 'true') paintProgress();
+    state.paintTimer = null;
+    if (document.body.dataset.busy === 'true') paintProgress();
   }, Math.max(0, at - now));
 }
 
