@@ -19,6 +19,8 @@
 // - jsHeapBytes: peak over ~100 ms samples of V8 heap usedSize, page + workers (CDP
 //   Runtime.getHeapUsage on each target). ArrayBuffer/wasm backing stores are not in it.
 // - rendererPeakBytes: VmHWM (peak RSS) of the renderer process hosting the page and its worker.
+// - busyWorkers: the CPU time the page's dedicated workers used during the check, over its time:
+//   how many of them were checking on average (rostercheck's two checking workers: at most 2).
 import http from 'node:http';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -159,6 +161,27 @@ const statusKb = (pid, field) => {
   }
 };
 
+/** CPU time (s) the dedicated workers of the given processes have used so far (Linux:
+ *  /proc/PID/task/TID/schedstat, in ns), or null where it cannot be read. */
+function workersCpuSeconds(pids) {
+  let ns = 0;
+  try {
+    for (const pid of pids) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== 'DedicatedWorker') continue;
+          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // A thread that ended meanwhile.
+        }
+      }
+    }
+  } catch {
+    return null;
+  }
+  return ns / 1e9;
+}
+
 /** The renderer processes that may host the page: Chromium's renderers minus the browser's own
  *  WebUI (headless still runs an omnibox popup renderer); the one with a DedicatedWorker
  *  thread is the page's (the worker runs as a thread of the page's renderer). */
@@ -267,6 +290,10 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
 
     let handoverMs;
     let wallSeconds;
+    // The workers' CPU around the check (they are idle before and after it): divided by the
+    // check's time, how many of them were busy on average.
+    const workerPids = (renderers.some((r) => r.hasWorker) ? renderers.filter((r) => r.hasWorker) : renderers).map((r) => r.pid);
+    const cpuBefore = workersCpuSeconds(workerPids);
     try {
       const t = Date.now();
       await page.setInputFiles(inputSelector, files, { timeout: 60000 });
@@ -294,6 +321,8 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
     const marks = await page.evaluate(() => window.__benchMarks);
     if (marks.changeAt === null || marks.doneAt === null) throw new Error(`the page's marks are missing: ${JSON.stringify(marks)}`);
     const seconds = (marks.doneAt - marks.changeAt) / 1000;
+    const cpuAfter = workersCpuSeconds(workerPids);
+    const busyWorkers = cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / seconds : null;
 
     let wasmMemoryBytes = null;
     let wasmNote = null;
@@ -327,6 +356,7 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, do
       wasmMemoryBytes,
       jsHeapBytes: peaks ? peaks.sum : null,
       rendererPeakBytes: renderer?.peak ?? null,
+      busyWorkers,
       detail: {
         handoverMs,
         frameAfterDoneMs: marks.frameAfterDoneAt !== null ? marks.frameAfterDoneAt - marks.doneAt : null,
@@ -398,7 +428,7 @@ async function readReport(page) {
 /**
  * rostercheck's page from `dist` checking every CSV file of `packageDir` (or the given `files`).
  * @returns {Promise<{seconds:number, bytes:number, rows:number, mbps:number, readyMs:number,
- *   wasmMemoryBytes:number|null, jsHeapBytes:number|null, rendererPeakBytes:number|null,
+ *   wasmMemoryBytes:number|null, jsHeapBytes:number|null, rendererPeakBytes:number|null, busyWorkers:number|null,
  *   findings:{errors:number, warnings:number, infos:number, total:number, listed:number|null, groups:number|null, omitted:number},
  *   detail:object, runs:object[]}>}
  */
