@@ -162,15 +162,18 @@ const statusKb = (pid, field) => {
 };
 
 /** CPU time (s) the dedicated workers of the given processes have used so far (Linux:
- *  /proc/PID/task/TID/schedstat, in ns), or null where it cannot be read. */
+ *  /proc/PID/task/TID/schedstat, in ns), or null where it cannot be read or no thread is
+ *  named as Chromium names a worker's. */
 function workersCpuSeconds(pids) {
   let ns = 0;
+  let threads = 0;
   try {
     for (const pid of pids) {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         try {
           if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== 'DedicatedWorker') continue;
           ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+          threads++;
         } catch {
           // A thread that ended meanwhile.
         }
@@ -179,7 +182,7 @@ function workersCpuSeconds(pids) {
   } catch {
     return null;
   }
-  return ns / 1e9;
+  return threads ? ns / 1e9 : null;
 }
 
 /** The renderer processes that may host the page: Chromium's renderers minus the browser's own
