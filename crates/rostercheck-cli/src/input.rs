@@ -261,14 +261,27 @@ fn cut_of(path: &Path, split_from: u64) -> Option<Cut> {
     })
 }
 
-/// Just after the first line break at or after byte `from` of the file (within a block).
+/// Just after the first line break at or after byte `from` of the file (within a block),
+/// looked for a few KB at a time: a line is seldom longer, and reading a whole block into
+/// fresh memory cost 0.5–1 ms of page faults and copies, three times before a check begins.
 fn line_break_after(path: &Path, from: u64) -> Option<u64> {
+    const WINDOW: usize = 16 * 1024;
     let mut file = File::open(path).ok()?;
     file.seek(std::io::SeekFrom::Start(from)).ok()?;
-    let mut window = vec![0u8; BLOCK];
-    let n = read_full(&mut file, &mut window).ok()?;
-    let line_break = window.get(..n)?.iter().position(|b| *b == b'\n')?;
-    Some(from + line_break as u64 + 1)
+    let mut window = [0u8; WINDOW];
+    let mut searched: u64 = 0;
+    while searched < BLOCK as u64 {
+        let n = read_full(&mut file, &mut window).ok()?;
+        let read = window.get(..n)?;
+        if let Some(line_break) = read.iter().position(|b| *b == b'\n') {
+            return Some(from + searched + line_break as u64 + 1);
+        }
+        if n < WINDOW {
+            return None;
+        }
+        searched += n as u64;
+    }
+    None
 }
 
 /// The file after a split one is checked by the other thread, after its part of that one,
@@ -898,5 +911,32 @@ pub fn generate(
     } else {
         rostercheck_gen::generate_to_dir(opts, out)
             .map_err(|e| format!("cannot write {}: {e}", out.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_break_after_a_byte_is_found_across_windows_and_not_past_a_block() {
+        let dir = std::env::temp_dir().join(format!("rostercheck-lb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("lines.csv");
+        // A short line, then one longer than the search's window, then one past a block.
+        let mut bytes = b"a,b\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 40_000));
+        bytes.push(b'\n');
+        let long_end = bytes.len() as u64;
+        bytes.extend(std::iter::repeat_n(b'y', BLOCK + 10));
+        std::fs::write(&path, &bytes).unwrap_or_default();
+        assert_eq!(line_break_after(&path, 0), Some(4));
+        assert_eq!(line_break_after(&path, 3), Some(4));
+        assert_eq!(line_break_after(&path, 4), Some(long_end));
+        assert_eq!(line_break_after(&path, 30_000), Some(long_end));
+        // No line break within a block of the byte, or none before the end: none.
+        assert_eq!(line_break_after(&path, long_end), None);
+        assert_eq!(line_break_after(&path, bytes.len() as u64 - 5), None);
+        std::fs::remove_dir_all(&dir).unwrap_or_default();
     }
 }
