@@ -342,6 +342,58 @@ fn plan_ahead(
     ahead
 }
 
+/// The least of a file checked beside the one before it, as a fraction of the size from
+/// which files are split: below it, its fork and thread cost about what they save.
+const BESIDE_FROM_DIVISOR: u64 = 8;
+
+/// The most of a file checked beside the one before it: its references to that file wait in
+/// memory with their lines until it is taken in, about as many bytes as the file.
+const BESIDE_AT_MOST: u64 = 16 << 20;
+
+/// A file whose rows look up only the file before it (roles.csv after users.csv, see
+/// `Session::forks_deferring`) is checked whole by the other thread while this one reads that
+/// file, when that file is read whole here: the other thread is idle then, and the two are
+/// otherwise checked one after the other. Its references to the file before are decided when
+/// it is taken in. Returns those files, by the file before each, and sets their cuts (the end
+/// of the header: this thread reads the header only).
+fn plan_beside(
+    session: &Session,
+    order: &[usize],
+    disk: &dyn Fn(usize) -> Option<PathBuf>,
+    cuts: &mut HashMap<usize, Cut>,
+    split_from: u64,
+) -> HashMap<usize, usize> {
+    let mut beside = HashMap::new();
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if cuts.contains_key(&a) || cuts.contains_key(&b) || !session.forks_deferring(b, a) {
+            continue;
+        }
+        let Some(path) = disk(b) else {
+            continue;
+        };
+        let Some(size) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
+            continue;
+        };
+        if size < split_from / BESIDE_FROM_DIVISOR || size > BESIDE_AT_MOST {
+            continue;
+        }
+        let Some(header_end) = line_break_after(&path, 0).filter(|at| *at < size) else {
+            continue;
+        };
+        cuts.insert(
+            b,
+            Cut {
+                path,
+                at: header_end,
+                size,
+            },
+        );
+        beside.insert(a, b);
+    }
+    beside
+}
+
 /// Reads until `buffer` is full or the input ends; returns the bytes read.
 fn read_full(reader: &mut (impl Read + ?Sized), buffer: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
@@ -467,6 +519,7 @@ fn run<R: Read + Seek + Send>(
         .filter_map(|&i| cut_of(&disk(i)?, splitting.from).map(|c| (i, c)))
         .collect();
     let ahead = plan_ahead(&session, &order, &disk, &mut cuts, splitting.from);
+    let beside = plan_beside(&session, &order, &disk, &mut cuts, splitting.from);
     // Large entries of a zip on disk too, from where the reading thread stops (`zip_part`).
     let zip_cuts: HashMap<usize, ZipCut> = order
         .iter()
@@ -486,8 +539,11 @@ fn run<R: Read + Seek + Send>(
         })
         .collect();
     // Where the other thread starts each file checked ahead, once decided.
-    let decisions: HashMap<usize, Decision> =
-        ahead.values().map(|&b| (b, Decision::default())).collect();
+    let decisions: HashMap<usize, Decision> = ahead
+        .values()
+        .chain(beside.values())
+        .map(|&b| (b, Decision::default()))
+        .collect();
     // A file checked ahead is cut where its decision says; any other as planned.
     let cut_now = |i: usize| -> Option<Cut> {
         let cut = cuts.get(&i)?;
@@ -589,6 +645,25 @@ fn run<R: Read + Seek + Send>(
                     };
                     // The file after it, when it is not checked ahead after all, is read
                     // whole here.
+                    // The file checked beside this one (`plan_beside`), from a fork made
+                    // before it; read whole here if that cannot be.
+                    if let Some(&b) = beside.get(&index) {
+                        let fork = next_part
+                            .is_none()
+                            .then(|| session.fork(b))
+                            .flatten()
+                            .zip(cuts.get(&b));
+                        let at = fork.map(|(fork, cut)| {
+                            let part = scope.spawn(move || {
+                                check_second_part(fork, b, cut, max_per_rule, chunk_size)
+                            });
+                            next_part = Some((b, SecondPart::Thread(part)));
+                            cut.at
+                        });
+                        if let Some(decision) = decisions.get(&b) {
+                            decision.decide(at);
+                        }
+                    }
                     if let Some(b) = ahead.get(&index) {
                         if next_part.as_ref().is_none_or(|(next, _)| next != b) {
                             if let Some(decision) = decisions.get(b) {

@@ -102,7 +102,7 @@ fn files_checked_in_two_parts_give_the_report_of_one_thread() {
         // demographics.csv is checked ahead, by the thread of enrollments' second part: from
         // its header on (0), from its middle on after this thread has checked the first half
         // (50), not at all (100: this thread checks it whole), or from where the threads'
-        // speeds say (None: with a file this small, from its header).
+        // speeds say (None).
         for (chunk, ahead_share) in [
             (4096, None),
             (65536, None),
@@ -120,6 +120,46 @@ fn files_checked_in_two_parts_give_the_report_of_one_thread() {
             let split_files = if defects { 4 } else { 6 };
             let expected = split_files - usize::from(ahead_share == Some(100));
             assert_eq!(absorbed, expected, "{at}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn roles_checked_beside_users_give_the_report_of_one_thread() {
+    // users.csv read whole by this thread (smaller than the size files are split from) while
+    // the other checks roles.csv, its references to users decided once users.csv is read:
+    // with defects, some name users who do not exist, some make students aides (which their
+    // enrollments then contradict), and two roles are retired.
+    for (name, defects) in [("beside-clean", false), ("beside-defects", true)] {
+        let dir = package(name, defects);
+        if defects {
+            let roles = std::fs::read_to_string(dir.join("roles.csv")).unwrap();
+            let edited: Vec<String> = roles
+                .lines()
+                .enumerate()
+                .map(|(n, line)| match n % 97 {
+                    5 => line.replacen(",stu-", ",stu-gone-", 1),
+                    9 => line.replace(",primary,student,", ",primary,aide,"),
+                    _ => line.to_owned(),
+                })
+                .collect();
+            std::fs::write(dir.join("roles.csv"), edited.join("\n") + "\n").unwrap();
+        }
+        let size = |file: &str| std::fs::metadata(dir.join(file)).unwrap().len();
+        let from = size("users.csv") + 1;
+        assert!(
+            size("roles.csv") >= from / 8,
+            "roles.csv too small to be checked beside"
+        );
+        let (whole, _) = check(&dir, 65536, u64::MAX, None);
+        for chunk in [4096, 65536] {
+            let at = format!("{name}, chunk {chunk}");
+            let (split, absorbed) = check(&dir, chunk, from, None);
+            assert_same(&split, &whole, &at);
+            // roles.csv beside users.csv, enrollments.csv in two parts (with defects, read
+            // again: an id in both parts) and demographics.csv checked ahead.
+            assert_eq!(absorbed, if defects { 2 } else { 3 }, "{at}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -81,6 +81,9 @@ pub struct Parts {
     /// Of those refused, the parts that said so themselves once checked
     /// ([`Session::part_refused`]: the CLI's thread and the page's worker stop there).
     pub refused_early: usize,
+    /// Of those merged, the files checked beside the one before, which they look ids up in
+    /// ([`Session::forks_deferring`]).
+    pub deferred: usize,
 }
 
 /// How [`validate_in_memory_in_parts`] splits files.
@@ -99,7 +102,10 @@ pub struct Split {
     /// checked from a fork made before that one, as the page's part worker does: from its
     /// cut, that one read whole, when it is at least twice as large; otherwise after its
     /// header, once the other's part is checked. (The page may start that part later in the
-    /// file, by the workers' speeds: then it is a second part like any other.)
+    /// file, by the workers' speeds: then it is a second part like any other.) A file read
+    /// whole has the next one checked whole after its header from a fork made before it when
+    /// that one's references to it can be decided later ([`Session::forks_deferring`]:
+    /// roles.csv beside users.csv), as the CLI does when users.csv is not split.
     pub ahead: bool,
 }
 
@@ -120,10 +126,13 @@ pub fn validate_in_memory_in_parts(
     };
     // The next file's part, made before the file ahead of it was read.
     let mut ahead: Option<(usize, Option<CheckedPart>)> = None;
+    // The file whose part was made from a fork that defers its references.
+    let mut deferring = None;
     for (k, &i) in order.iter().enumerate() {
         let Some((_, bytes)) = files.get(i) else {
             continue;
         };
+        let deferred = deferring.take() == Some(i);
         let second = match ahead.take() {
             Some((j, part)) if j == i => part,
             _ => {
@@ -171,6 +180,22 @@ pub fn validate_in_memory_in_parts(
                 }
             }
         };
+        // Read whole with nothing beside it: a next file whose references to this one can wait
+        // is checked whole after its header, from a fork made now.
+        let deferrable = order
+            .get(k + 1)
+            .copied()
+            .filter(|_| second.is_none() && ahead.is_none() && split.ahead)
+            .filter(|j| session.forks_deferring(*j, i))
+            .and_then(|j| Some((j, files.get(j)?.1.as_slice())));
+        if let Some((j, next_bytes)) = deferrable {
+            let part = line_break_after(next_bytes, 0).and_then(|header| {
+                let fork = fork_for(&session, j, None, split)?;
+                check_part(fork, j, next_bytes, header, split, report)
+            });
+            ahead = Some((j, part));
+            deferring = Some(j);
+        }
         session.begin_file(i);
         // As the CLI and the page: a session that reads only the first part is sized for it.
         session.size_hint(second.as_ref().map_or(bytes.len(), |(cut, ..)| *cut) as u64);
@@ -187,6 +212,7 @@ pub fn validate_in_memory_in_parts(
                 );
                 if merged {
                     parts.merged += 1;
+                    parts.deferred += usize::from(deferred);
                 } else {
                     parts.refused += 1;
                     parts.refused_early += usize::from(refused_early);

@@ -234,6 +234,11 @@ pub struct Session {
     ready: Groups,
     /// References waiting for a target file that has not been read yet, per target kind.
     pending: Vec<Groups>,
+    /// A session forked before users.csv to check roles.csv (`Session::forks_deferring`): its
+    /// references to users, and the role bits its rows give them, by key, decided and set
+    /// when its part is taken in.
+    deferred_refs: part::DeferredRefs,
+    deferred_tags: Vec<(u64, u8)>,
     current: Option<FileState>,
     hierarchy: hierarchy::Hierarchy,
     overview: OverviewBuilder,
@@ -287,6 +292,8 @@ impl Session {
             pending: (0..FileKind::ALL.len())
                 .map(|_| Groups::default())
                 .collect(),
+            deferred_refs: part::DeferredRefs::default(),
+            deferred_tags: Vec::new(),
             current: None,
             hierarchy: hierarchy::Hierarchy::default(),
             overview: OverviewBuilder::default(),
@@ -1685,6 +1692,23 @@ impl Session {
                 ),
             }
             Some(Hit { key, position })
+        } else if !term && self.defers(from, target) {
+            // Decided when this part is taken in (`forks_deferring`).
+            self.deferred_refs.push(
+                key,
+                from,
+                col,
+                pos,
+                target,
+                constraint,
+                line,
+                value.as_bytes(),
+                raw,
+            );
+            Some(Hit {
+                key,
+                position: None,
+            })
         } else {
             let c = if term { None } else { constraint };
             let problem = if term {
@@ -1709,6 +1733,20 @@ impl Session {
     ) -> Option<Hit> {
         let read = target != from && self.ids_usable(target);
         read.then(|| self.hit(target, known.unwrap_or_else(|| index::key(value))))
+    }
+
+    /// Whether a role given to a user not found is kept for later (`deferred_tags`): users.csv
+    /// is in the package but not read yet, as in a session forked before it.
+    fn defers_tags(&self) -> bool {
+        !self.done[FileKind::Users as usize] && self.present.contains(&FileKind::Users)
+    }
+
+    /// Whether references from `from` to `target` are decided when this session's part is
+    /// taken in: a session forked before `target`'s file (`forks_deferring`).
+    fn defers(&self, from: FileKind, target: FileKind) -> bool {
+        part::defers_to(from) == Some(target)
+            && !self.done[target as usize]
+            && self.present.contains(&target)
     }
 
     /// Whether the ids of `target` can be looked up: its file has been read, could be read,
@@ -2259,6 +2297,8 @@ impl Session {
                     let hit = self.lookup(file, c.user, FileKind::Users, user);
                     if let Some(e) = self.entry_mut(FileKind::Users, hit) {
                         e.tag |= bits;
+                    } else if self.defers_tags() {
+                        self.deferred_tags.push((hit.key, bits));
                     }
                 }
             }

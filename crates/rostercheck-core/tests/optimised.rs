@@ -540,6 +540,85 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
     assert!(parts.merged > 0, "{parts:?}");
 }
 
+#[test]
+fn roles_checked_beside_users_give_the_same_report() {
+    // The CLI checks roles.csv on its other thread from a fork made before users.csv, with its
+    // references to users decided when it is taken in: students given another role (which
+    // enrollments.csv then contradicts), roles of users that do not exist, a repeated role and
+    // a repeated user are reported as when the files are read one after the other. And when
+    // users.csv turns out to have no rows, every role refers into an empty file.
+    let mut pkg = generated(Version::V1_2, Mode::Bulk, 2_000, 8);
+    edit(&mut pkg, "roles.csv", |text| {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = String::new();
+        for (n, line) in lines.iter().enumerate() {
+            let changed = match n % 41 {
+                0 if n > 0 => line.replace(",primary,student,", ",primary,aide,"),
+                7 => line.replacen(",stu-", ",stu-gone-", 1),
+                13 => lines[n - 1].to_owned(),
+                _ => (*line).to_owned(),
+            };
+            out.push_str(&changed);
+            out.push('\n');
+        }
+        out
+    });
+    edit(&mut pkg, "users.csv", |text| {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = String::new();
+        for (n, line) in lines.iter().enumerate() {
+            out.push_str(if n % 97 == 50 { lines[n - 1] } else { line });
+            out.push('\n');
+        }
+        out
+    });
+    let mut no_users = pkg.clone();
+    edit(&mut no_users, "users.csv", |text| {
+        format!("{}\n", text.lines().next().unwrap())
+    });
+    // And every file damaged besides (quotes, broken lines, bytes that are not UTF-8): the
+    // part may then be refused, and roles.csv read again by the first session.
+    let mut damaged = pkg.clone();
+    damage(&mut damaged, 21, 12);
+    let cases = [
+        (&pkg, "damaged roles", Some(1)),
+        (&no_users, "users.csv without rows", Some(1)),
+        (&damaged, "every file damaged", None),
+    ];
+    for (pkg, what, deferred) in cases {
+        let size = |name: &str| {
+            pkg.iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, b)| b.len())
+        };
+        let reference = report(Session::unoptimised(), pkg, 4096, 3);
+        assert!(
+            reference
+                .diagnostics
+                .iter()
+                .any(|d| d.file.as_deref() == Some("roles.csv")),
+            "{what}: no finding in roles.csv"
+        );
+        // users.csv and roles.csv are read whole (files past the larger of them are split).
+        let whole = size("users.csv").max(size("roles.csv")) + 1;
+        for (chunk, as_bytes) in [(65536, true), (0, false), (7, true)] {
+            let split = Split {
+                chunk,
+                fraction: 0.5,
+                min_bytes: whole,
+                as_bytes,
+                ahead: true,
+            };
+            let mut checked = Report::new(3);
+            let parts = validate_in_memory_in_parts(Session::new(), pkg, split, &mut checked);
+            assert_same(&reference, &checked, &format!("{what}, chunk {chunk}"));
+            if let Some(deferred) = deferred {
+                assert_eq!(parts.deferred, deferred, "{what}: {parts:?}");
+            }
+        }
+    }
+}
+
 /// The text of the file `name` of `pkg`.
 fn file_text(pkg: &Package, name: &str) -> String {
     String::from_utf8(pkg.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()

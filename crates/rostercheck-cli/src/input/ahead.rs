@@ -9,12 +9,33 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Taking in the other thread's part and ending the split file costs this thread about as
-/// long as checking this share of the file's bytes (set from a city: about 220 ms for
-/// enrollments.csv, 517 MB checked at 120–150 MB/s).
-const TAKE_IN_PERCENT: u64 = 6;
+/// long as checking this share of the file's bytes: more in a large file, whose tables no
+/// longer fit in the processor's caches. Measured: 1.0–1.3 ms for a 6.4 MB enrollments.csv,
+/// 4 ms for 23.5 MB (a district's), about 220 ms for a city's 517 MB, checked at 120–150 MB/s.
+const TAKE_IN_PERCENT_SMALL: u64 = 3;
+const TAKE_IN_PERCENT_LARGE: u64 = 6;
+/// Split files up to the first size take the small share, from the second the large one;
+/// between them it grows with the size.
+const TAKE_IN_SMALL_UP_TO: u64 = 32 << 20;
+const TAKE_IN_LARGE_FROM: u64 = 256 << 20;
 
-/// The least of the next file either thread is given: less is not worth a part of its own.
+/// The least of the next file the other thread is given: less is not worth its part.
 const LEAST_BYTES: u64 = 512 << 10;
+
+/// The least of the next file this thread is given: it takes the other's part in anyway, so
+/// a few chunks of its own cost nothing more (with 512 KB here too, this thread waited 7–10 ms
+/// while the other checked a 10 MB package's or a district's demographics.csv whole).
+const LEAST_BYTES_HERE: u64 = 64 << 10;
+
+/// The bytes of a split file of `size` that taking its part in costs as much time as.
+fn take_in_bytes(size: u64) -> u64 {
+    let span = TAKE_IN_LARGE_FROM - TAKE_IN_SMALL_UP_TO;
+    let into = size.clamp(TAKE_IN_SMALL_UP_TO, TAKE_IN_LARGE_FROM) - TAKE_IN_SMALL_UP_TO;
+    // Hundredths of a percent, so that the share grows smoothly.
+    let basis = TAKE_IN_PERCENT_SMALL * 100
+        + (TAKE_IN_PERCENT_LARGE - TAKE_IN_PERCENT_SMALL) * 100 * into / span;
+    size / 10_000 * basis
+}
 
 /// This thread's progress through its part of the file being checked, read by the other.
 #[derive(Default)]
@@ -123,12 +144,12 @@ pub(super) fn share(m: &Measured<'_>) -> Share {
         .unwrap_or(there_rate)
         .max(1.0);
     let there_rate = there_rate.max(1.0);
-    let left = m.split_cut.saturating_sub(fed) + m.split_size / 100 * TAKE_IN_PERCENT;
+    let left = m.split_cut.saturating_sub(fed) + take_in_bytes(m.split_size);
     let body = m.next_size.saturating_sub(m.header_end);
     let here = left as f64 / here_rate;
     let there = body as f64 / there_rate;
     let mine = (there - here) / (1.0 / there_rate + 1.0 / here_rate);
-    if mine < LEAST_BYTES as f64 {
+    if mine < LEAST_BYTES_HERE as f64 {
         Share::Other
     } else if (body as f64 - mine) < LEAST_BYTES as f64 {
         Share::Here
@@ -200,6 +221,36 @@ mod tests {
         progress.set(4 * MB, Duration::from_millis(1));
         assert_eq!(slow, share(&early(&progress)));
         assert!(matches!(slow, Share::Split(_)), "{slow:?}");
+    }
+
+    #[test]
+    fn taking_a_part_in_costs_more_of_a_larger_file() {
+        assert_eq!(take_in_bytes(10 * MB), 10 * MB / 100 * 3);
+        assert_eq!(take_in_bytes(1000 * MB), 1000 * MB / 100 * 6);
+        let middle = take_in_bytes(144 << 20) as f64 / f64::from(144 << 20);
+        assert!((middle - 0.045).abs() < 0.001, "{middle}");
+    }
+
+    #[test]
+    fn a_thread_with_little_left_takes_a_small_share_of_the_next_file() {
+        // A 10 MB package's enrollments.csv (6.4 MB) and demographics.csv (1.2 MB), both
+        // threads at 140 MB/s, this one done with its part: it has only the taking in left
+        // (about 1.4 ms), the other would take 8.4 ms for the whole file. So this one takes
+        // about 0.5 MB of it.
+        let progress = Progress::default();
+        progress.set(3_600_000, Duration::from_millis(26));
+        let next = Measured {
+            progress: &progress,
+            split_size: 6_350_000,
+            split_cut: 3_600_000,
+            part_took: Duration::from_micros(19_640),
+            next_size: 1_180_000,
+            header_end: 300,
+        };
+        let Share::Split(mine) = share(&next) else {
+            panic!("not split");
+        };
+        assert!((400_000..600_000).contains(&mine), "{mine}");
     }
 
     #[test]

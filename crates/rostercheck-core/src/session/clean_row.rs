@@ -46,6 +46,8 @@ enum Shape {
 
 struct Cell {
     pos: usize,
+    /// The column's place in its file's spec.
+    col: usize,
     column: &'static ColumnSpec,
     shape: Shape,
     /// Whether values repeat from row to row (a status, a role, a date, a grade): then the
@@ -228,6 +230,7 @@ impl CleanRows {
             };
             cells.push(Cell {
                 pos,
+                col,
                 column,
                 shape,
                 repeats: repeats(column),
@@ -385,6 +388,7 @@ impl Session {
         } else {
             0
         };
+        self.record_deferred(file.kind, clean, record, whole, line, &hits);
         self.index
             .table_mut(file.kind)
             .add(key, line, tag, false, id, record.raw);
@@ -419,6 +423,8 @@ impl Session {
                     .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
                 {
                     e.tag |= role_bits(role);
+                } else if let Some(h) = user.filter(|_| self.defers_tags()) {
+                    self.deferred_tags.push((h.key, role_bits(role)));
                 }
             }
             FileKind::Classes => {
@@ -456,6 +462,37 @@ impl Session {
             _ => {}
         }
         true
+    }
+
+    /// A clean row's references that wait for a file not read yet (`clean_cell`), kept as
+    /// `reference` keeps them, in the row's order.
+    fn record_deferred(
+        &mut self,
+        from: FileKind,
+        clean: &CleanRows,
+        record: &Record<'_>,
+        whole: &str,
+        line: u64,
+        hits: &[Option<Hit>; MAX_SLOTS],
+    ) {
+        for cell in &clean.cells {
+            let Shape::Reference { slot, target } = cell.shape else {
+                continue;
+            };
+            let Some(Some(Hit {
+                key,
+                position: None,
+            })) = hits.get(slot).copied()
+            else {
+                continue;
+            };
+            let (start, end) = record.field_range(cell.pos);
+            let value = whole.as_bytes().get(start..end).unwrap_or_default();
+            let constraint = cell.column.constraint;
+            self.deferred_refs.push(
+                key, from, cell.col, cell.pos, target, constraint, line, value, record.raw,
+            );
+        }
     }
 
     /// Whether a clean row's cell `cell`, at `range` of the row's text `whole`, is one that
@@ -500,6 +537,17 @@ impl Session {
                     _ => table.position(key),
                 };
                 let Some(position) = position.filter(|_| readable) else {
+                    // In a part forked before that file (`forks_deferring`), decided when the
+                    // part is taken in: `record_deferred`.
+                    if !readable && self.defers(file.kind, target) && values::is_guid_bytes(field) {
+                        if let Some(h) = hits.get_mut(slot) {
+                            *h = Some(Hit {
+                                key,
+                                position: None,
+                            });
+                        }
+                        return true;
+                    }
                     return false;
                 };
                 cell.found = Some((key, position));

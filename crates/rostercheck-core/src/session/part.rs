@@ -49,6 +49,10 @@ pub struct Part {
     emails: IdLog,
     ready: Groups,
     pending: Vec<Groups>,
+    /// Its references to a file not read when it was forked, and the roles it gave users of
+    /// that file (see [`Session::forks_deferring`]).
+    deferred_refs: DeferredRefs,
+    deferred_tags: Vec<(u64, u8)>,
     empty_refs: BTreeMap<(FileKind, usize, usize, FileKind), (u64, u64)>,
     /// The marks its rows set in the tables it looked ids up in (users with enrollments,
     /// classes with teachers, roles), entry by entry (see [`IdLog::marks`]).
@@ -58,6 +62,95 @@ pub struct Part {
     /// classes.csv: the schools of its classes.
     class_school: Vec<(u64, u64)>,
     findings: Report,
+}
+
+/// References a part's rows made to a file not read when it was forked
+/// ([`Session::forks_deferring`]), in row order, with the texts a finding would quote (the
+/// value and the raw line, in `text`): decided when the part is taken in, as they would have
+/// been row by row.
+#[derive(Default)]
+pub(super) struct DeferredRefs {
+    refs: Vec<DeferredRef>,
+    text: Vec<u8>,
+}
+
+struct DeferredRef {
+    key: u64,
+    from: FileKind,
+    col: usize,
+    pos: usize,
+    target: FileKind,
+    constraint: Option<crate::spec::RefConstraint>,
+    line: u64,
+    value: (usize, usize),
+    raw: (usize, usize),
+}
+
+impl DeferredRefs {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push(
+        &mut self,
+        key: u64,
+        from: FileKind,
+        col: usize,
+        pos: usize,
+        target: FileKind,
+        constraint: Option<crate::spec::RefConstraint>,
+        line: u64,
+        value: &[u8],
+        raw: &[u8],
+    ) {
+        let mut keep = |bytes: &[u8]| {
+            let at = self.text.len();
+            self.text.extend_from_slice(bytes);
+            (at, self.text.len())
+        };
+        let (value, raw) = (keep(value), keep(raw));
+        self.refs.push(DeferredRef {
+            key,
+            from,
+            col,
+            pos,
+            target,
+            constraint,
+            line,
+            value,
+            raw,
+        });
+    }
+
+    fn shift_lines(&mut self, by: u64) {
+        for r in &mut self.refs {
+            r.line += by;
+        }
+    }
+}
+
+wire_struct!(DeferredRef {
+    key,
+    from,
+    col,
+    pos,
+    target,
+    constraint,
+    line,
+    value,
+    raw
+});
+wire_struct!(DeferredRefs { refs, text });
+
+/// Deferred references are decided a batch at a time: their ids' table slots are read
+/// together first (`IdLog::touch`), so that the cache misses overlap, as in
+/// `Session::flush_rows`.
+const DECIDE_BATCH: usize = 64;
+
+/// The file whose ids a file's rows look up and may have decided later (see
+/// [`Session::forks_deferring`]): roles.csv's rows only look users up and give them roles.
+pub(super) fn defers_to(kind: FileKind) -> Option<FileKind> {
+    match kind {
+        FileKind::Roles => Some(FileKind::Users),
+        _ => None,
+    }
 }
 
 /// Files whose rows touch nothing but their own ids, the tables they look ids up in, the
@@ -124,6 +217,34 @@ impl Session {
         self.splits(index)
             && before != kind
             && !kinds.contains(&before)
+            && !tables_tagged_by(before).iter().any(|k| kinds.contains(k))
+            && !settles_version
+    }
+
+    /// Whether the file `next` can be checked from a fork made before the file `index`, which
+    /// its rows look ids up in, with those lookups decided once the part is taken in, after
+    /// `index` has been read: roles.csv beside users.csv. Its references to users wait as they
+    /// would for a file read later (`pending`, decided by [`Session::absorb`]), and the roles
+    /// they give users are kept by key (`deferred_tags`). Only for a file whose rows do
+    /// nothing else with that file's ids: no constraint on what they refer to, and none of
+    /// the other conditions of [`Session::forks_ahead`].
+    pub fn forks_deferring(&self, next: usize, index: usize) -> bool {
+        let kind_of = |i: usize| self.entries.get(i).and_then(|e| e.kind);
+        let (Some(before), Some(kind), Some(kinds)) =
+            (kind_of(index), kind_of(next), self.fork_kinds(next))
+        else {
+            return false;
+        };
+        let settles_version =
+            before == FileKind::Users && !self.has_manifest && !self.version_settled;
+        let constrained = [Version::V1_1, Version::V1_2]
+            .iter()
+            .filter_map(|v| v.spec().file(kind))
+            .flat_map(|f| f.columns.iter())
+            .any(|c| c.reference == Some(before) && c.constraint.is_some());
+        defers_to(kind) == Some(before)
+            && self.splits(index)
+            && !constrained
             && !tables_tagged_by(before).iter().any(|k| kinds.contains(k))
             && !settles_version
     }
@@ -349,6 +470,8 @@ impl Session {
             emails: std::mem::replace(&mut self.emails, IdLog::new(false)),
             ready: std::mem::take(&mut self.ready),
             pending: std::mem::take(&mut self.pending),
+            deferred_refs: std::mem::take(&mut self.deferred_refs),
+            deferred_tags: std::mem::take(&mut self.deferred_tags),
             empty_refs: std::mem::take(&mut self.empty_refs),
             looked_up,
             overview: std::mem::take(&mut self.overview),
@@ -472,9 +595,65 @@ impl Session {
         for (kind, marks) in &part.looked_up {
             self.index.table_mut(*kind).merge_marks(marks);
         }
+        // A part forked before a file it refers to (`forks_deferring`): its references to that
+        // file are decided now, in row order, as they would have been row by row, and the
+        // roles it gives users are set.
+        let DeferredRefs { refs, text } = part.deferred_refs;
+        for batch in refs.chunks(DECIDE_BATCH) {
+            let touched = batch.iter().fold(0u64, |sum, r| {
+                sum.wrapping_add(self.index.touch(r.target, r.key))
+            });
+            std::hint::black_box(touched);
+            for r in batch {
+                // Found, and no constraint to meet (`forks_deferring` allows none): nothing to
+                // report, as `reference` would decide.
+                let found = r.constraint.is_none()
+                    && self.ids_usable(r.target)
+                    && self.index.table(r.target).position(r.key).is_some();
+                if !found {
+                    self.decide_deferred(r, &text);
+                }
+            }
+        }
+        let users = self.index.table_mut(FileKind::Users);
+        for batch in part.deferred_tags.chunks(DECIDE_BATCH) {
+            let touched = batch
+                .iter()
+                .fold(0u64, |sum, (key, _)| sum.wrapping_add(users.touch(*key)));
+            std::hint::black_box(touched);
+            for (key, bits) in batch {
+                if let Some(e) = users.position(*key).and_then(|p| users.at_mut(p)) {
+                    e.tag |= bits;
+                }
+            }
+        }
         self.overview.absorb(&part.overview, &part.overview_base);
         // No class is in both parts (`can_absorb`), so the order of these does not matter.
         self.index.class_school.extend(part.class_school);
+    }
+
+    /// A deferred reference not found (or its target's file unreadable, or without rows):
+    /// decided by `reference`, as row by row.
+    fn decide_deferred(&mut self, r: &DeferredRef, text: &[u8]) {
+        let texts = (text.get(r.value.0..r.value.1), text.get(r.raw.0..r.raw.1));
+        let (Some(value), Some(raw)) = texts else {
+            return;
+        };
+        // (As `reference` decides it once its target has been read; its id was checked.)
+        let value = std::str::from_utf8(value).unwrap_or_default();
+        self.reference(
+            r.from,
+            r.col,
+            r.pos,
+            r.target,
+            r.constraint,
+            value,
+            true,
+            r.line,
+            false,
+            raw,
+            None,
+        );
     }
 }
 
@@ -501,6 +680,7 @@ impl Part {
         for groups in std::iter::once(&mut self.ready).chain(&mut self.pending) {
             groups.shift_lines(by);
         }
+        self.deferred_refs.shift_lines(by);
         for (_, line) in self.empty_refs.values_mut() {
             *line += by;
         }
@@ -534,6 +714,8 @@ wire_struct!(Part {
     emails,
     ready,
     pending,
+    deferred_refs,
+    deferred_tags,
     empty_refs,
     looked_up,
     overview,
