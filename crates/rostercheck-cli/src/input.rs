@@ -346,16 +346,14 @@ fn plan_ahead(
 /// which files are split: below it, its fork and thread cost about what they save.
 const BESIDE_FROM_DIVISOR: u64 = 8;
 
-/// The most of a file checked beside the one before it: its references to that file wait in
-/// memory with their lines until it is taken in, about as many bytes as the file.
-const BESIDE_AT_MOST: u64 = 16 << 20;
-
 /// A file whose rows look up only the file before it (roles.csv after users.csv, see
 /// `Session::forks_deferring`) is checked whole by the other thread while this one reads that
 /// file, when that file is read whole here: the other thread is idle then, and the two are
-/// otherwise checked one after the other. Its references to the file before are decided when
-/// it is taken in. Returns those files, by the file before each, and sets their cuts (the end
-/// of the header: this thread reads the header only).
+/// otherwise checked one after the other. Its references to the file before are looked up
+/// when it is taken in (a reference to nothing has this thread check it again, to report it).
+/// Neither is split (a file checked beside is smaller than `split_from`). Returns those files,
+/// by the file before each, and sets their cuts (the end of the header: this thread reads the
+/// header only).
 fn plan_beside(
     session: &Session,
     order: &[usize],
@@ -375,7 +373,7 @@ fn plan_beside(
         let Some(size) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
             continue;
         };
-        if size < split_from / BESIDE_FROM_DIVISOR || size > BESIDE_AT_MOST {
+        if size < split_from / BESIDE_FROM_DIVISOR {
             continue;
         }
         let Some(header_end) = line_break_after(&path, 0).filter(|at| *at < size) else {

@@ -1694,17 +1694,7 @@ impl Session {
             Some(Hit { key, position })
         } else if !term && self.defers(from, target) {
             // Decided when this part is taken in (`forks_deferring`).
-            self.deferred_refs.push(
-                key,
-                from,
-                col,
-                pos,
-                target,
-                constraint,
-                line,
-                value.as_bytes(),
-                raw,
-            );
+            self.deferred_refs.push(key);
             Some(Hit {
                 key,
                 position: None,

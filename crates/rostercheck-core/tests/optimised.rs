@@ -542,47 +542,59 @@ fn a_file_checked_ahead_sees_the_roles_of_the_file_before() {
 
 #[test]
 fn roles_checked_beside_users_give_the_same_report() {
-    // The CLI checks roles.csv on its other thread from a fork made before users.csv, with its
-    // references to users decided when it is taken in: students given another role (which
-    // enrollments.csv then contradicts), roles of users that do not exist, a repeated role and
-    // a repeated user are reported as when the files are read one after the other. And when
-    // users.csv turns out to have no rows, every role refers into an empty file.
+    // The CLI and the page check roles.csv in their other thread or worker from a fork made
+    // before users.csv, its references to users looked up when it is taken in: students given
+    // another role (which enrollments.csv then contradicts), a repeated role and a repeated
+    // user are reported as when the files are read one after the other. A role of a user who
+    // does not exist, or a users.csv without rows, has the part refused and roles.csv read
+    // again by the first session, which reports the role with its line.
     let mut pkg = generated(Version::V1_2, Mode::Bulk, 2_000, 8);
-    edit(&mut pkg, "roles.csv", |text| {
-        let lines: Vec<&str> = text.lines().collect();
-        let mut out = String::new();
-        for (n, line) in lines.iter().enumerate() {
-            let changed = match n % 41 {
-                0 if n > 0 => line.replace(",primary,student,", ",primary,aide,"),
-                7 => line.replacen(",stu-", ",stu-gone-", 1),
-                13 => lines[n - 1].to_owned(),
-                _ => (*line).to_owned(),
-            };
-            out.push_str(&changed);
-            out.push('\n');
+    let roles = |gone: bool| {
+        move |text: &str| {
+            let lines: Vec<&str> = text.lines().collect();
+            let mut out = String::new();
+            for (n, line) in lines.iter().enumerate() {
+                let changed = match n % 41 {
+                    0 if n > 0 => line.replace(",primary,student,", ",primary,aide,"),
+                    7 if gone => line.replacen(",stu-", ",stu-gone-", 1),
+                    13 => lines[n - 1].to_owned(),
+                    _ => (*line).to_owned(),
+                };
+                out.push_str(&changed);
+                out.push('\n');
+            }
+            out
         }
-        out
-    });
+    };
     edit(&mut pkg, "users.csv", |text| {
         let lines: Vec<&str> = text.lines().collect();
         let mut out = String::new();
         for (n, line) in lines.iter().enumerate() {
-            out.push_str(if n % 97 == 50 { lines[n - 1] } else { line });
+            // (A user repeated: every user is still there once.)
+            if n % 97 == 50 {
+                out.push_str(lines[n - 1]);
+                out.push('\n');
+            }
+            out.push_str(line);
             out.push('\n');
         }
         out
     });
+    let mut gone = pkg.clone();
+    edit(&mut pkg, "roles.csv", roles(false));
+    edit(&mut gone, "roles.csv", roles(true));
     let mut no_users = pkg.clone();
     edit(&mut no_users, "users.csv", |text| {
         format!("{}\n", text.lines().next().unwrap())
     });
     // And every file damaged besides (quotes, broken lines, bytes that are not UTF-8): the
     // part may then be refused, and roles.csv read again by the first session.
-    let mut damaged = pkg.clone();
+    let mut damaged = gone.clone();
     damage(&mut damaged, 21, 12);
     let cases = [
-        (&pkg, "damaged roles", Some(1)),
-        (&no_users, "users.csv without rows", Some(1)),
+        (&pkg, "aides and repeated roles", Some(1)),
+        (&gone, "roles of users who do not exist", Some(0)),
+        (&no_users, "users.csv without rows", Some(0)),
         (&damaged, "every file damaged", None),
     ];
     for (pkg, what, deferred) in cases {

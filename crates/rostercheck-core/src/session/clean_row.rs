@@ -46,8 +46,6 @@ enum Shape {
 
 struct Cell {
     pos: usize,
-    /// The column's place in its file's spec.
-    col: usize,
     column: &'static ColumnSpec,
     shape: Shape,
     /// Whether values repeat from row to row (a status, a role, a date, a grade): then the
@@ -230,7 +228,6 @@ impl CleanRows {
             };
             cells.push(Cell {
                 pos,
-                col,
                 column,
                 shape,
                 repeats: repeats(column),
@@ -388,7 +385,7 @@ impl Session {
         } else {
             0
         };
-        self.record_deferred(file.kind, clean, record, whole, line, &hits);
+        self.record_deferred(clean, &hits);
         self.index
             .table_mut(file.kind)
             .add(key, line, tag, false, id, record.raw);
@@ -466,32 +463,18 @@ impl Session {
 
     /// A clean row's references that wait for a file not read yet (`clean_cell`), kept as
     /// `reference` keeps them, in the row's order.
-    fn record_deferred(
-        &mut self,
-        from: FileKind,
-        clean: &CleanRows,
-        record: &Record<'_>,
-        whole: &str,
-        line: u64,
-        hits: &[Option<Hit>; MAX_SLOTS],
-    ) {
+    fn record_deferred(&mut self, clean: &CleanRows, hits: &[Option<Hit>; MAX_SLOTS]) {
         for cell in &clean.cells {
-            let Shape::Reference { slot, target } = cell.shape else {
+            let Shape::Reference { slot, .. } = cell.shape else {
                 continue;
             };
-            let Some(Some(Hit {
+            if let Some(Some(Hit {
                 key,
                 position: None,
             })) = hits.get(slot).copied()
-            else {
-                continue;
-            };
-            let (start, end) = record.field_range(cell.pos);
-            let value = whole.as_bytes().get(start..end).unwrap_or_default();
-            let constraint = cell.column.constraint;
-            self.deferred_refs.push(
-                key, from, cell.col, cell.pos, target, constraint, line, value, record.raw,
-            );
+            {
+                self.deferred_refs.push(key);
+            }
         }
     }
 

@@ -64,82 +64,14 @@ pub struct Part {
     findings: Report,
 }
 
-/// References a part's rows made to a file not read when it was forked
-/// ([`Session::forks_deferring`]), in row order, with the texts a finding would quote (the
-/// value and the raw line, in `text`): decided when the part is taken in, as they would have
-/// been row by row.
-#[derive(Default)]
-pub(super) struct DeferredRefs {
-    refs: Vec<DeferredRef>,
-    text: Vec<u8>,
-}
+/// The keys of a part's references to a file not read when it was forked
+/// ([`Session::forks_deferring`]), in row order. The part is taken in only if every one is
+/// found then, when nothing is left to report about them; a reference to nothing has the first
+/// session check the file itself, which reports it with its line (rare: a roster whose roles
+/// name users who are not in it).
+pub(super) type DeferredRefs = Vec<u64>;
 
-struct DeferredRef {
-    key: u64,
-    from: FileKind,
-    col: usize,
-    pos: usize,
-    target: FileKind,
-    constraint: Option<crate::spec::RefConstraint>,
-    line: u64,
-    value: (usize, usize),
-    raw: (usize, usize),
-}
-
-impl DeferredRefs {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn push(
-        &mut self,
-        key: u64,
-        from: FileKind,
-        col: usize,
-        pos: usize,
-        target: FileKind,
-        constraint: Option<crate::spec::RefConstraint>,
-        line: u64,
-        value: &[u8],
-        raw: &[u8],
-    ) {
-        let mut keep = |bytes: &[u8]| {
-            let at = self.text.len();
-            self.text.extend_from_slice(bytes);
-            (at, self.text.len())
-        };
-        let (value, raw) = (keep(value), keep(raw));
-        self.refs.push(DeferredRef {
-            key,
-            from,
-            col,
-            pos,
-            target,
-            constraint,
-            line,
-            value,
-            raw,
-        });
-    }
-
-    fn shift_lines(&mut self, by: u64) {
-        for r in &mut self.refs {
-            r.line += by;
-        }
-    }
-}
-
-wire_struct!(DeferredRef {
-    key,
-    from,
-    col,
-    pos,
-    target,
-    constraint,
-    line,
-    value,
-    raw
-});
-wire_struct!(DeferredRefs { refs, text });
-
-/// Deferred references are decided a batch at a time: their ids' table slots are read
+/// Deferred references are looked up a batch at a time: their ids' table slots are read
 /// together first (`IdLog::touch`), so that the cache misses overlap, as in
 /// `Session::flush_rows`.
 const DECIDE_BATCH: usize = 64;
@@ -535,6 +467,7 @@ impl Session {
                 .zip(&part.pending)
                 .all(|(a, b)| a.can_absorb(b));
         let ids_fit = self.index.table_mut(file.kind).can_absorb(&mut part.ids);
+        let deferred_found = self.deferred_found(part.kind, &part.deferred_refs);
         let users_fit = file.kind != FileKind::Users
             || (self.usernames.can_absorb(&mut part.usernames)
                 && self.emails.can_absorb(&mut part.emails));
@@ -552,6 +485,7 @@ impl Session {
             && groups_fit
             && ids_fit
             && users_fit
+            && deferred_found
             && part
                 .looked_up
                 .iter()
@@ -559,6 +493,25 @@ impl Session {
             && self
                 .overview
                 .can_absorb(&part.overview, &part.overview_base)
+    }
+
+    /// Whether every reference a part of a `kind` file deferred (`forks_deferring`) is found
+    /// now, among the ids of a file that has been read and has rows.
+    fn deferred_found(&self, kind: FileKind, keys: &[u64]) -> bool {
+        if keys.is_empty() {
+            return true;
+        }
+        let Some(target) = defers_to(kind).filter(|t| self.ids_usable(*t)) else {
+            return false;
+        };
+        let table = self.index.table(target);
+        keys.chunks(DECIDE_BATCH).all(|batch| {
+            let touched = batch
+                .iter()
+                .fold(0u64, |sum, key| sum.wrapping_add(table.touch(*key)));
+            std::hint::black_box(touched);
+            batch.iter().all(|key| table.position(*key).is_some())
+        })
     }
 
     fn merge(&mut self, file: &mut FileState, part: Part, sink: &mut dyn Sink) {
@@ -595,26 +548,8 @@ impl Session {
         for (kind, marks) in &part.looked_up {
             self.index.table_mut(*kind).merge_marks(marks);
         }
-        // A part forked before a file it refers to (`forks_deferring`): its references to that
-        // file are decided now, in row order, as they would have been row by row, and the
-        // roles it gives users are set.
-        let DeferredRefs { refs, text } = part.deferred_refs;
-        for batch in refs.chunks(DECIDE_BATCH) {
-            let touched = batch.iter().fold(0u64, |sum, r| {
-                sum.wrapping_add(self.index.touch(r.target, r.key))
-            });
-            std::hint::black_box(touched);
-            for r in batch {
-                // Found, and no constraint to meet (`forks_deferring` allows none): nothing to
-                // report, as `reference` would decide.
-                let found = r.constraint.is_none()
-                    && self.ids_usable(r.target)
-                    && self.index.table(r.target).position(r.key).is_some();
-                if !found {
-                    self.decide_deferred(r, &text);
-                }
-            }
-        }
+        // A part forked before a file its rows gave roles to (`forks_deferring`): the roles
+        // are set now (its references to that file were all found: `can_absorb`).
         let users = self.index.table_mut(FileKind::Users);
         for batch in part.deferred_tags.chunks(DECIDE_BATCH) {
             let touched = batch
@@ -630,30 +565,6 @@ impl Session {
         self.overview.absorb(&part.overview, &part.overview_base);
         // No class is in both parts (`can_absorb`), so the order of these does not matter.
         self.index.class_school.extend(part.class_school);
-    }
-
-    /// A deferred reference not found (or its target's file unreadable, or without rows):
-    /// decided by `reference`, as row by row.
-    fn decide_deferred(&mut self, r: &DeferredRef, text: &[u8]) {
-        let texts = (text.get(r.value.0..r.value.1), text.get(r.raw.0..r.raw.1));
-        let (Some(value), Some(raw)) = texts else {
-            return;
-        };
-        // (As `reference` decides it once its target has been read; its id was checked.)
-        let value = std::str::from_utf8(value).unwrap_or_default();
-        self.reference(
-            r.from,
-            r.col,
-            r.pos,
-            r.target,
-            r.constraint,
-            value,
-            true,
-            r.line,
-            false,
-            raw,
-            None,
-        );
     }
 }
 
@@ -680,7 +591,6 @@ impl Part {
         for groups in std::iter::once(&mut self.ready).chain(&mut self.pending) {
             groups.shift_lines(by);
         }
-        self.deferred_refs.shift_lines(by);
         for (_, line) in self.empty_refs.values_mut() {
             *line += by;
         }
