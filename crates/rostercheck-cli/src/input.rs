@@ -305,38 +305,21 @@ fn plan_ahead(
         if ahead.values().any(|next| *next == a) || !session.forks_ahead(b, a) {
             continue;
         }
-        let (Some(split), Some(path)) = (cuts.get(&a), disk(b)) else {
+        let (Some(split), Some(next)) = (cuts.get(&a), disk(b).and_then(after_header)) else {
             continue;
         };
-        let Some(size) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
-            continue;
-        };
-        if size < split_from / 4 || size > split.size / 5 * 4 {
+        if next.size < split_from / 4 || next.size > split.size / 5 * 4 {
             continue;
         }
-        let (Some(header_end), Some(at)) = (
-            line_break_after(&path, 0),
-            line_break_after(
-                &split.path,
-                (split.size + size) / 100 * AHEAD_FIRST_SHARE_PERCENT,
-            ),
-        ) else {
+        let both = split.size + next.size;
+        let at = line_break_after(&split.path, both / 100 * AHEAD_FIRST_SHARE_PERCENT);
+        let Some(at) = at.filter(|at| *at < split.size) else {
             continue;
         };
-        if header_end >= size || at >= split.size {
-            continue;
-        }
         if let Some(split) = cuts.get_mut(&a) {
             split.at = at;
         }
-        cuts.insert(
-            b,
-            Cut {
-                path,
-                at: header_end,
-                size,
-            },
-        );
+        cuts.insert(b, next);
         ahead.insert(a, b);
     }
     ahead
@@ -367,29 +350,24 @@ fn plan_beside(
         if cuts.contains_key(&a) || cuts.contains_key(&b) || !session.forks_deferring(b, a) {
             continue;
         }
-        let Some(path) = disk(b) else {
+        let Some(cut) = disk(b).and_then(after_header) else {
             continue;
         };
-        let Some(size) = std::fs::metadata(&path).ok().map(|m| m.len()) else {
-            continue;
-        };
-        if size < split_from / BESIDE_FROM_DIVISOR {
+        if cut.size < split_from / BESIDE_FROM_DIVISOR {
             continue;
         }
-        let Some(header_end) = line_break_after(&path, 0).filter(|at| *at < size) else {
-            continue;
-        };
-        cuts.insert(
-            b,
-            Cut {
-                path,
-                at: header_end,
-                size,
-            },
-        );
+        cuts.insert(b, cut);
         beside.insert(a, b);
     }
     beside
+}
+
+/// The file cut at the end of its header (the other thread checks all of its rows), when it
+/// can be read and has something past its header.
+fn after_header(path: PathBuf) -> Option<Cut> {
+    let size = std::fs::metadata(&path).ok()?.len();
+    let at = line_break_after(&path, 0).filter(|at| *at < size)?;
+    Some(Cut { path, at, size })
 }
 
 /// Reads until `buffer` is full or the input ends; returns the bytes read.
@@ -641,8 +619,6 @@ fn run<R: Read + Seek + Send>(
                                 }
                             }),
                     };
-                    // The file after it, when it is not checked ahead after all, is read
-                    // whole here.
                     // The file checked beside this one (`plan_beside`), from a fork made
                     // before it; read whole here if that cannot be.
                     if let Some(&b) = beside.get(&index) {
@@ -662,6 +638,8 @@ fn run<R: Read + Seek + Send>(
                             decision.decide(at);
                         }
                     }
+                    // The file after it, when it is not checked ahead after all, is read
+                    // whole here.
                     if let Some(b) = ahead.get(&index) {
                         if next_part.as_ref().is_none_or(|(next, _)| next != b) {
                             if let Some(decision) = decisions.get(b) {

@@ -138,47 +138,45 @@ impl Session {
     /// with enrollments, classes with teachers) are read only when the package ends. Nor may
     /// `index` be users.csv when it settles the OneRoster version (no manifest).
     pub fn forks_ahead(&self, next: usize, index: usize) -> bool {
-        let kind_of = |i: usize| self.entries.get(i).and_then(|e| e.kind);
-        let (Some(before), Some(kind), Some(kinds)) =
-            (kind_of(index), kind_of(next), self.fork_kinds(next))
-        else {
-            return false;
-        };
-        let settles_version =
-            before == FileKind::Users && !self.has_manifest && !self.version_settled;
-        self.splits(index)
-            && before != kind
-            && !kinds.contains(&before)
-            && !tables_tagged_by(before).iter().any(|k| kinds.contains(k))
-            && !settles_version
+        self.fork_before(next, index)
+            .is_some_and(|(before, kind, kinds)| before != kind && !kinds.contains(&before))
     }
 
     /// Whether the file `next` can be checked from a fork made before the file `index`, which
-    /// its rows look ids up in, with those lookups decided once the part is taken in, after
-    /// `index` has been read: roles.csv beside users.csv. Its references to users wait as they
-    /// would for a file read later (`pending`, decided by [`Session::absorb`]), and the roles
-    /// they give users are kept by key (`deferred_tags`). Only for a file whose rows do
-    /// nothing else with that file's ids: no constraint on what they refer to, and none of
-    /// the other conditions of [`Session::forks_ahead`].
+    /// its rows look ids up in, with those lookups made once the part is taken in, after
+    /// `index` has been read: roles.csv beside users.csv. The part keeps their keys (and the
+    /// roles its rows give users, by key: `deferred_tags`); [`Session::absorb`] refuses it if
+    /// one is not found, so that the first session reads the file and reports the reference
+    /// with its line. Only for a file whose rows do nothing else with that file's ids (no
+    /// constraint on what they refer to), on the other conditions of [`Session::forks_ahead`].
     pub fn forks_deferring(&self, next: usize, index: usize) -> bool {
+        self.fork_before(next, index)
+            .is_some_and(|(before, kind, _)| {
+                let constrained = [Version::V1_1, Version::V1_2]
+                    .iter()
+                    .filter_map(|v| v.spec().file(kind))
+                    .flat_map(|f| f.columns.iter())
+                    .any(|c| c.reference == Some(before) && c.constraint.is_some());
+                defers_to(kind) == Some(before) && !constrained
+            })
+    }
+
+    /// The kinds of the files `index` and `next` and the tables a fork for `next` copies, when
+    /// such a fork may be made before `index` is read: what [`Session::forks_ahead`] and
+    /// [`Session::forks_deferring`] both ask.
+    fn fork_before(
+        &self,
+        next: usize,
+        index: usize,
+    ) -> Option<(FileKind, FileKind, Vec<FileKind>)> {
         let kind_of = |i: usize| self.entries.get(i).and_then(|e| e.kind);
-        let (Some(before), Some(kind), Some(kinds)) =
-            (kind_of(index), kind_of(next), self.fork_kinds(next))
-        else {
-            return false;
-        };
+        let (before, kind, kinds) = (kind_of(index)?, kind_of(next)?, self.fork_kinds(next)?);
         let settles_version =
             before == FileKind::Users && !self.has_manifest && !self.version_settled;
-        let constrained = [Version::V1_1, Version::V1_2]
-            .iter()
-            .filter_map(|v| v.spec().file(kind))
-            .flat_map(|f| f.columns.iter())
-            .any(|c| c.reference == Some(before) && c.constraint.is_some());
-        defers_to(kind) == Some(before)
-            && self.splits(index)
-            && !constrained
+        let allowed = self.splits(index)
             && !tables_tagged_by(before).iter().any(|k| kinds.contains(k))
-            && !settles_version
+            && !settles_version;
+        allowed.then_some((before, kind, kinds))
     }
 
     /// A session to check the second part of the file `index` (as given to
