@@ -235,7 +235,7 @@ pub struct Session {
     /// References waiting for a target file that has not been read yet, per target kind.
     pending: Vec<Groups>,
     /// A session forked before users.csv to check roles.csv (`Session::forks_deferring`): its
-    /// references to users, and the role bits its rows give them, by key, decided and set
+    /// references to users, and the role bits its rows give them, by key, looked up and set
     /// when its part is taken in.
     deferred_refs: part::DeferredRefs,
     deferred_tags: Vec<(u64, u8)>,
@@ -1725,14 +1725,9 @@ impl Session {
         read.then(|| self.hit(target, known.unwrap_or_else(|| index::key(value))))
     }
 
-    /// Whether a role given to a user not found is kept for later (`deferred_tags`): users.csv
-    /// is in the package but not read yet, as in a session forked before it.
-    fn defers_tags(&self) -> bool {
-        !self.done[FileKind::Users as usize] && self.present.contains(&FileKind::Users)
-    }
-
-    /// Whether references from `from` to `target` are decided when this session's part is
-    /// taken in: a session forked before `target`'s file (`forks_deferring`).
+    /// Whether references from `from` to `target` (and the roles roles.csv's rows give users:
+    /// `deferred_tags`) are looked up when this session's part is taken in: a session forked
+    /// before `target`'s file (`forks_deferring`).
     fn defers(&self, from: FileKind, target: FileKind) -> bool {
         part::defers_to(from) == Some(target)
             && !self.done[target as usize]
@@ -2287,7 +2282,7 @@ impl Session {
                     let hit = self.lookup(file, c.user, FileKind::Users, user);
                     if let Some(e) = self.entry_mut(FileKind::Users, hit) {
                         e.tag |= bits;
-                    } else if self.defers_tags() {
+                    } else if self.defers(FileKind::Roles, FileKind::Users) {
                         self.deferred_tags.push((hit.key, bits));
                     }
                 }

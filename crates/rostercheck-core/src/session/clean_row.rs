@@ -420,7 +420,9 @@ impl Session {
                     .and_then(|p| self.index.table_mut(FileKind::Users).at_mut(p))
                 {
                     e.tag |= role_bits(role);
-                } else if let Some(h) = user.filter(|_| self.defers_tags()) {
+                } else if let Some(h) =
+                    user.filter(|_| self.defers(FileKind::Roles, FileKind::Users))
+                {
                     self.deferred_tags.push((h.key, role_bits(role)));
                 }
             }

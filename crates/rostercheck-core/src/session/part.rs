@@ -76,6 +76,13 @@ pub(super) type DeferredRefs = Vec<u64>;
 /// `Session::flush_rows`.
 const DECIDE_BATCH: usize = 64;
 
+/// Reads the table slots of `keys` (`IdLog::touch`) without waiting for each, before they are
+/// looked up one by one.
+fn touch_all(table: &IdLog, keys: impl Iterator<Item = u64>) {
+    let touched = keys.fold(0u64, |sum, key| sum.wrapping_add(table.touch(key)));
+    std::hint::black_box(touched);
+}
+
 /// The file whose ids a file's rows look up and may have decided later (see
 /// [`Session::forks_deferring`]): roles.csv's rows only look users up and give them roles.
 pub(super) fn defers_to(kind: FileKind) -> Option<FileKind> {
@@ -504,10 +511,7 @@ impl Session {
         };
         let table = self.index.table(target);
         keys.chunks(DECIDE_BATCH).all(|batch| {
-            let touched = batch
-                .iter()
-                .fold(0u64, |sum, key| sum.wrapping_add(table.touch(*key)));
-            std::hint::black_box(touched);
+            touch_all(table, batch.iter().copied());
             batch.iter().all(|key| table.position(*key).is_some())
         })
     }
@@ -550,10 +554,7 @@ impl Session {
         // are set now (its references to that file were all found: `can_absorb`).
         let users = self.index.table_mut(FileKind::Users);
         for batch in part.deferred_tags.chunks(DECIDE_BATCH) {
-            let touched = batch
-                .iter()
-                .fold(0u64, |sum, (key, _)| sum.wrapping_add(users.touch(*key)));
-            std::hint::black_box(touched);
+            touch_all(users, batch.iter().map(|(key, _)| *key));
             for (key, bits) in batch {
                 if let Some(e) = users.position(*key).and_then(|p| users.at_mut(p)) {
                     e.tag |= bits;
