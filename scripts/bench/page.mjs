@@ -87,7 +87,8 @@ try {
     for (const { page, i } of round % 2 ? [...pages].reverse() : pages) {
       const before = threads ? cpuByThread() : null;
       await page.setInputFiles('#file-input', files);
-      await page.waitForFunction(() => window.__benchMarks.doneAt !== null, null, { timeout: 600000, polling: 20 });
+      // (One evaluate: nothing polls the page while it works, see MARKS_SCRIPT.)
+      if ((await page.evaluate(() => window.__benchDone)) !== 'done') throw new Error(`the page reported a failure: ${await page.textContent('#error')}`);
       if (threads) addCpu(cpu[i], before, cpuByThread());
       const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
       seconds[i].push((doneAt - changeAt) / 1000);
