@@ -97,7 +97,7 @@ export const MARKS_SCRIPT = () => {
     if (marks.readyAt === null && body.dataset.ready === 'true') marks.readyAt = performance.now();
     if (marks.doneAt === null && marks.changeAt !== null && body.dataset.done === 'true') {
       marks.doneAt = performance.now();
-      settle();
+      settle('done');
       // rAF callbacks run before style and layout; the task queued from one runs after the frame.
       requestAnimationFrame(() => setTimeout(() => { marks.frameAfterDoneAt = performance.now(); }, 0));
     }

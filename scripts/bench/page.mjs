@@ -88,7 +88,8 @@ try {
       const before = threads ? cpuByThread() : null;
       await page.setInputFiles('#file-input', files);
       // (One evaluate: nothing polls the page while it works, see MARKS_SCRIPT.)
-      if ((await page.evaluate(() => window.__benchDone)) !== 'done') throw new Error(`the page reported a failure: ${await page.textContent('#error')}`);
+      const outcome = await page.evaluate(() => window.__benchDone);
+      if (outcome !== 'done') throw new Error(`the page reported a failure (${outcome}): ${await page.textContent('#error')}`);
       if (threads) addCpu(cpu[i], before, cpuByThread());
       const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
       seconds[i].push((doneAt - changeAt) / 1000);
