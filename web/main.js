@@ -108,8 +108,10 @@ function onMessage(m) {
 
 function validate(inputs) {
   if (!inputs.length) return;
-  begin();
+  // Posted first: the worker starts while this page resets its state (the worker's messages
+  // are handled only after this task).
   worker.postMessage({ type: 'validate', inputs, maxPerRule: 1000 });
+  begin();
 }
 
 /** The line under the drop zone says a check has begun, the sample button turns off and
@@ -208,8 +210,8 @@ function wireInput() {
   });
   $('sample').addEventListener('click', () => {
     if (document.body.dataset.busy === 'true') return;
-    begin();
     worker.postMessage({ type: 'sample' });
+    begin();
   });
   $('cancel').addEventListener('click', () => {
     restartWorker();
