@@ -131,8 +131,8 @@ function begin() {
   document.body.dataset.done = 'false';
   $('error').hidden = true;
   $('results').hidden = true;
-  // The card shows with the first paint of the progress (PROGRESS_FIRST_PAINT_MS): until then
-  // the line under the drop zone says the check has begun.
+  // The card shows with the first paint of the progress (PROGRESS_FIRST_PAINT_MS); before it,
+  // from BUSY_SHOWN_AFTER_MS, the line under the drop zone says the check has begun.
   $('progress').hidden = true;
   state.busyTimer = setTimeout(showBusy, BUSY_SHOWN_AFTER_MS);
   $('progress-files').replaceChildren();
@@ -226,9 +226,8 @@ function wireInput() {
 /** The progress card (with its Cancel button and a bar per file) is painted first this long
  *  after a check begins, then at most every PROGRESS_PAINT_EVERY_MS: the worker's messages only
  *  update `state`. Until then the line under the drop zone says the check has begun (from
- *  BUSY_SHOWN_AFTER_MS), and a
- *  package checked sooner goes straight to its report (a progress bar helps from about a
- *  second on). The page shares the two cores with the checking workers, and painting costs
+ *  BUSY_SHOWN_AFTER_MS), and a package checked sooner goes straight to its report (a progress
+ *  bar helps from about a second on). The page shares the two cores with the checking workers, and painting costs
  *  them: with the card painted at once and then on every message, a 10 MB package (0.1–0.2 s)
  *  took 8–10% longer (20 of 24 tight pairs) and the district (0.3–0.4 s) 3–4% (the card
  *  appearing moves the page below it, 21 ms of raster without a GPU). */

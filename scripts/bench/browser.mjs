@@ -311,7 +311,7 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, fa
       const t = Date.now();
       await page.setInputFiles(inputSelector, files, { timeout: 60000 });
       handoverMs = Date.now() - t;
-      // (A page whose failure shows otherwise than MARKS_SCRIPT sees it: the selectors.)
+      // (Both pages show a failure the way MARKS_SCRIPT looks for it; `failSelector` reads it.)
       const which = await Promise.race([
         withTimeout(page.evaluate(() => window.__benchDone), timeoutMs, 'the check'),
         crash,
