@@ -88,7 +88,11 @@ try {
       const before = threads ? cpuByThread() : null;
       await page.setInputFiles('#file-input', files);
       // (One evaluate: nothing polls the page while it works, see MARKS_SCRIPT.)
-      const outcome = await page.evaluate(() => window.__benchDone);
+      let timer;
+      const outcome = await Promise.race([
+        page.evaluate(() => window.__benchDone),
+        new Promise((resolve) => { timer = setTimeout(() => resolve('no report after 10 minutes'), 600000); }),
+      ]).finally(() => clearTimeout(timer));
       if (outcome !== 'done') throw new Error(`the page reported a failure (${outcome}): ${await page.textContent('#error')}`);
       if (threads) addCpu(cpu[i], before, cpuByThread());
       const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
