@@ -75,10 +75,12 @@ async function closeBrowser(browser) {
   }
 }
 
+/** Where both pages (rostercheck's and Papa Parse's) show a failure. */
+export const FAIL_SELECTOR = '#error:not([hidden])';
+
 /** Records marks in the page (performance.now()): change of a file input, ready, done (also
- *  used by page.mjs). */
-export const MARKS_SCRIPT = () => {
-  const FAIL_SELECTOR = '#error:not([hidden])'; // (both pages show a failure so)
+ *  used by page.mjs). Added with FAIL_SELECTOR as its argument. */
+export const MARKS_SCRIPT = (failSelector) => {
   const marks = { changeAt: null, readyAt: null, doneAt: null, frameAfterDoneAt: null };
   window.__benchMarks = marks;
   // Settles with 'done' at the report, or 'fail' when the page shows a failure: Node waits for
@@ -93,7 +95,7 @@ export const MARKS_SCRIPT = () => {
   new MutationObserver(() => {
     const body = document.body;
     if (!body) return;
-    if (marks.changeAt !== null && document.querySelector(FAIL_SELECTOR)) settle('fail');
+    if (marks.changeAt !== null && document.querySelector(failSelector)) settle('fail');
     if (marks.readyAt === null && body.dataset.ready === 'true') marks.readyAt = performance.now();
     if (marks.doneAt === null && marks.changeAt !== null && body.dataset.done === 'true') {
       marks.doneAt = performance.now();
@@ -266,13 +268,13 @@ const SETTLE_MS = 1000;
 /**
  * One measured run in a fresh Chromium: open `url`, wait for `readySelector`, attach the probes,
  * hand `files` to `inputSelector`, wait for the report (body[data-done="true"]) or a failure shown
- * (`failSelector`, which MARKS_SCRIPT watches for as `#error:not([hidden])`), then `collect`.
+ * (FAIL_SELECTOR), then `collect`.
  */
-async function measuredRun({ url, files, bytes, inputSelector, readySelector, failSelector, timeoutMs, sampleMs, wasm, collect, settleMs = SETTLE_MS }) {
+async function measuredRun({ url, files, bytes, inputSelector, readySelector, timeoutMs, sampleMs, wasm, collect, settleMs = SETTLE_MS }) {
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addInitScript(MARKS_SCRIPT);
+    await context.addInitScript(MARKS_SCRIPT, FAIL_SELECTOR);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -311,14 +313,13 @@ async function measuredRun({ url, files, bytes, inputSelector, readySelector, fa
       const t = Date.now();
       await page.setInputFiles(inputSelector, files, { timeout: 60000 });
       handoverMs = Date.now() - t;
-      // (Both pages show a failure the way MARKS_SCRIPT looks for it; `failSelector` reads it.)
       const which = await Promise.race([
         withTimeout(page.evaluate(() => window.__benchDone), timeoutMs, 'the check'),
         crash,
       ]);
       wallSeconds = (Date.now() - t) / 1000;
       if (which === 'fail') {
-        const text = await page.textContent(failSelector).catch(() => '?');
+        const text = await page.textContent(FAIL_SELECTOR).catch(() => '?');
         throw new Error(`the page reported a failure: ${text}`);
       }
     } catch (e) {
@@ -459,7 +460,6 @@ export async function benchRostercheck({ dist = path.join(root, 'dist'), package
     for (let i = 0; i < runs; i++) {
       results.push(await measuredRun({
         url, files, bytes, inputSelector: '#file-input', readySelector: 'body[data-ready="true"]',
-        failSelector: '#error:not([hidden])',
         timeoutMs: timeoutMs ?? defaultTimeout(bytes), sampleMs, wasm: true, collect: readReport,
       }));
     }
@@ -610,7 +610,6 @@ async function baselineRuns({ packageDir, runs, timeoutMs, sampleMs, query, coll
     for (let i = 0; i < runs; i++) {
       const r = await measuredRun({
         url, files, bytes, inputSelector: '#files', readySelector: 'body[data-ready="true"]',
-        failSelector: '#error:not([hidden])',
         timeoutMs: timeoutMs ?? defaultTimeout(bytes), sampleMs, wasm: false,
         collect: (page) => collect(page, version, bytes),
       });

@@ -18,7 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch } from '../../tests/browser/helpers.mjs';
-import { MARKS_SCRIPT } from './browser.mjs';
+import { FAIL_SELECTOR, MARKS_SCRIPT } from './browser.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -78,7 +78,7 @@ try {
     for (const [i] of dists.entries()) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await page.addInitScript(MARKS_SCRIPT);
+      await page.addInitScript(MARKS_SCRIPT, FAIL_SELECTOR);
       await page.goto(`http://127.0.0.1:${servers[i].address().port}/`);
       await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
       pages.push({ context, page, i });
@@ -93,7 +93,7 @@ try {
         page.evaluate(() => window.__benchDone),
         new Promise((resolve) => { timer = setTimeout(() => resolve('no report after 10 minutes'), 600000); }),
       ]).finally(() => clearTimeout(timer));
-      if (outcome !== 'done') throw new Error(`the page reported a failure (${outcome}): ${await page.textContent('#error')}`);
+      if (outcome !== 'done') throw new Error(`the page reported a failure (${outcome}): ${await page.textContent(FAIL_SELECTOR).catch(() => '')}`);
       if (threads) addCpu(cpu[i], before, cpuByThread());
       const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
       seconds[i].push((doneAt - changeAt) / 1000);
