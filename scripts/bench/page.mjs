@@ -9,12 +9,13 @@
 //   npm run build && cp -r dist /tmp/dist-before   # then change the page or the engine, build again
 //   node scripts/bench/page.mjs target/bench/packages/10mb /tmp/dist-before dist [--rounds 20]
 //     [--settle 1000] [--threads]
+//   (a zip in place of the package's folder is dropped alone: target/bench/packages/district.zip)
 //
 // Time is measured as `npm run bench` does: from the file input's change to the report
 // (body[data-done]). --threads adds the CPU time each thread of Chromium used during the checks
 // (Linux: /proc), summed over a build's runs: the two checking workers, and what reading the
 // files and showing progress cost the browser's other threads.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch } from '../../tests/browser/helpers.mjs';
@@ -34,10 +35,13 @@ const settleMs = Number(option('settle', 1000));
 const threads = flag('threads');
 const [packageDir, ...dists] = args.map((a) => path.resolve(a));
 if (!packageDir || dists.length < 2) {
-  console.error('usage: node scripts/bench/page.mjs PACKAGE_DIR DIST DIST [DIST...] [--rounds N] [--settle MS] [--threads]');
+  console.error('usage: node scripts/bench/page.mjs PACKAGE_DIR|ZIP DIST DIST [DIST...] [--rounds N] [--settle MS] [--threads]');
   process.exit(2);
 }
-const files = readdirSync(packageDir).filter((f) => /\.csv$/i.test(f)).map((f) => path.join(packageDir, f));
+// (A package's folder: its CSV files; a zip: the zip alone.)
+const files = statSync(packageDir).isDirectory()
+  ? readdirSync(packageDir).filter((f) => /\.csv$/i.test(f)).map((f) => path.join(packageDir, f))
+  : [packageDir];
 
 /** CPU time (ms) of every thread of Chromium's processes so far, by process type and thread. */
 function cpuByThread() {
