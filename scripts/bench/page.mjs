@@ -33,15 +33,15 @@ const flag = (name) => {
 const rounds = Number(option('rounds', 20));
 const settleMs = Number(option('settle', 1000));
 const threads = flag('threads');
-const [packageDir, ...dists] = args.map((a) => path.resolve(a));
-if (!packageDir || dists.length < 2) {
+const [input, ...dists] = args.map((a) => path.resolve(a));
+if (!input || dists.length < 2) {
   console.error('usage: node scripts/bench/page.mjs PACKAGE_DIR|ZIP DIST DIST [DIST...] [--rounds N] [--settle MS] [--threads]');
   process.exit(2);
 }
 // (A package's folder: its CSV files; a zip: the zip alone.)
-const files = statSync(packageDir).isDirectory()
-  ? readdirSync(packageDir).filter((f) => /\.csv$/i.test(f)).map((f) => path.join(packageDir, f))
-  : [packageDir];
+const files = statSync(input).isDirectory()
+  ? readdirSync(input).filter((f) => /\.csv$/i.test(f)).map((f) => path.join(input, f))
+  : [input];
 
 /** CPU time (ms) of every thread of Chromium's processes so far, by process type and thread. */
 function cpuByThread() {
@@ -111,7 +111,7 @@ try {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-console.log(`\n${path.basename(packageDir)}: ${files.length} files, ${rounds} rounds`);
+console.log(`\n${path.basename(input)}: ${files.length} files, ${rounds} rounds`);
 for (const [i, dist] of dists.entries()) {
   console.log(`${dist}: median ${median(seconds[i]).toFixed(3)} s, best ${Math.min(...seconds[i]).toFixed(3)} s`);
   if (i > 0) {
