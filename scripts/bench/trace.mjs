@@ -1,32 +1,40 @@
 // One check of a package traced with Chromium's tracing, summed up: where its time went, by
-// thread, from the file input's `change` to the report. For the rounds of docs/benchmarks.md,
-// which each traced a check by hand before this.
+// thread, from the file input's `change` to the report. For the rounds of
+// docs/benchmarks-history.md, which each traced a check by hand before this.
 //
-//   node scripts/bench/trace.mjs target/bench/packages/10mb [dist] [--save trace.json]
+//   npm run build   # dist/, the page traced unless another build is named
+//   node scripts/bench/trace.mjs PACKAGE_DIR|ZIP [DIST] [--save TRACE.json]
+//   (the trace is saved to target/bench/trace.json unless --save names a file)
 //
 // Prints the check's time (tracing slows it by 10–40%), then for every thread busy for more
-// than 1 ms in that window: its busy time (its top-level tasks) and when it was busy, in 10 ms
-// steps (█ most of the step, ▄ some, · little, blank idle); then what the page's main thread,
-// the two checking workers and the browser's threads spent it on (each event's own time, what
-// it called left out), and the file reads the browser made. Open the saved trace in
-// chrome://tracing or ui.perfetto.dev for the rest.
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// than 1 ms in that window: its busy time (its top-level tasks, the parts of them within the
+// window) and when it was busy, in 10 ms steps (█ most of the step, ▄ some, · little, blank
+// idle); then what the page's main thread, the checking workers and the thread pools (the
+// browser's and the renderer's) spent it on (each event's own time, what it called left out),
+// and the file reads the browser made. Open the saved trace in chrome://tracing or
+// ui.perfetto.dev for the rest.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch, root } from '../../tests/browser/helpers.mjs';
 import { FAIL_SELECTOR, MARKS_SCRIPT } from './browser.mjs';
 
 const args = process.argv.slice(2);
-const saveAt = args.indexOf('--save');
-const save = saveAt < 0 ? path.join(root, 'target', 'bench', 'trace.json') : path.resolve(args.splice(saveAt, 2)[1]);
-const [input, dist = path.join(root, 'dist')] = args.map((a) => path.resolve(a));
-if (!input) {
-  console.error('usage: node scripts/bench/trace.mjs PACKAGE_DIR|ZIP [DIST] [--save TRACE.json]');
+const usage = (problem) => {
+  console.error(`${problem}\nusage: node scripts/bench/trace.mjs PACKAGE_DIR|ZIP [DIST] [--save TRACE.json]`);
   process.exit(2);
-}
+};
+const saveAt = args.indexOf('--save');
+const saveTo = saveAt < 0 ? null : args.splice(saveAt, 2)[1];
+if (saveAt >= 0 && !saveTo) usage('--save needs a file name');
+const save = saveTo ? path.resolve(saveTo) : path.join(root, 'target', 'bench', 'trace.json');
+const [input, dist = path.join(root, 'dist')] = args.map((a) => path.resolve(a));
+if (!input || !existsSync(input)) usage(input ? `${input} does not exist` : 'no package given');
+if (!existsSync(path.join(dist, 'index.html'))) usage(`${dist} holds no built page (npm run build)`);
 const files = statSync(input).isDirectory()
   ? readdirSync(input).filter((f) => /\.csv$/i.test(f)).map((f) => path.join(input, f))
   : [input];
+if (!files.length) usage(`${input} holds no .csv file`);
 
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink',
   'loading', 'mojom', 'blink.user_timing'];
@@ -46,8 +54,12 @@ try {
   await page.waitForTimeout(1000);
   await browser.startTracing(page, { path: save, categories: CATEGORIES });
   await page.setInputFiles('#file-input', files);
-  const outcome = await page.evaluate(() => window.__benchDone);
-  if (outcome !== 'done') throw new Error(`the page reported a failure: ${await page.textContent(FAIL_SELECTOR)}`);
+  let timer;
+  const outcome = await Promise.race([
+    page.evaluate(() => window.__benchDone),
+    new Promise((resolve) => { timer = setTimeout(() => resolve('no report after 10 minutes'), 600000); }),
+  ]).finally(() => clearTimeout(timer));
+  if (outcome !== 'done') throw new Error(`the check failed (${outcome}): ${await page.textContent(FAIL_SELECTOR).catch(() => '')}`);
   const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
   checkMs = doneAt - changeAt;
   await page.waitForTimeout(100);
@@ -70,10 +82,10 @@ if (!change) throw new Error('no change event in the trace');
 const from = change.ts;
 const to = from + checkMs * 1000;
 
-/** Complete events of each thread that start in the check's window, in order. */
+/** Complete events of each thread that overlap the check's window, in order. */
 const byThread = new Map();
 for (const e of events) {
-  if (e.ph !== 'X' || e.dur === undefined || e.ts < from || e.ts >= to) continue;
+  if (e.ph !== 'X' || e.dur === undefined || e.ts >= to || e.ts + e.dur <= from) continue;
   const key = `${e.pid}/${e.tid}`;
   if (!byThread.has(key)) byThread.set(key, []);
   byThread.get(key).push(e);
@@ -100,6 +112,9 @@ function label(e) {
   return e.name;
 }
 
+/** The microseconds of `start`–`end` within the check's window. */
+const within = (start, end) => Math.max(0, Math.min(end, to) - Math.max(start, from));
+
 const summaries = [];
 for (const [key, list] of byThread) {
   list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
@@ -110,22 +125,22 @@ for (const [key, list] of byThread) {
   let total = 0;
   for (const e of list) {
     if (e.ts >= end) {
-      // A top-level task: its time, spread over the steps it covers.
+      // A top-level task: its time within the window, spread over the steps it covers.
       end = e.ts + e.dur;
-      total += e.dur;
-      for (let t = e.ts; t < Math.min(end, to);) {
+      total += within(e.ts, end);
+      for (let t = Math.max(e.ts, from); t < Math.min(end, to);) {
         const step = Math.floor((t - from) / STEP_US);
-        const stepEnd = from + (step + 1) * STEP_US;
-        busy[step] += Math.min(end, stepEnd) - t;
+        const stepEnd = Math.min(from + (step + 1) * STEP_US, end, to);
+        busy[step] += stepEnd - t;
         t = stepEnd;
       }
     }
     while (stack.length && stack.at(-1).end <= e.ts) stack.pop();
     const name = label(e);
-    own.set(name, (own.get(name) ?? 0) + e.dur);
+    own.set(name, (own.get(name) ?? 0) + within(e.ts, e.ts + e.dur));
     if (stack.length) {
-      const parent = stack.at(-1).name;
-      own.set(parent, own.get(parent) - Math.min(e.dur, stack.at(-1).end - e.ts));
+      const parent = stack.at(-1);
+      own.set(parent.name, own.get(parent.name) - within(e.ts, Math.min(e.ts + e.dur, parent.end)));
     }
     stack.push({ name, end: e.ts + e.dur });
   }
