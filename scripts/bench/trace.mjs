@@ -150,7 +150,7 @@ for (const [key, list] of byThread) {
 summaries.sort((a, b) => b.total - a.total);
 
 const bar = (busy) => busy.map((us) => (us > STEP_US * 0.6 ? '█' : us > STEP_US * 0.2 ? '▄' : us > 100 ? '·' : ' ')).join('');
-console.log(`${path.basename(input)}: ${files.length} files, checked in ${checkMs.toFixed(1)} ms under tracing (trace: ${path.relative(process.cwd(), save)})\n`);
+console.log(`${path.basename(input)}: ${files.length} file${files.length === 1 ? '' : 's'}, checked in ${checkMs.toFixed(1)} ms under tracing (trace: ${path.relative(process.cwd(), save)})\n`);
 console.log(`busy ms  when (${STEP_MS} ms steps)  thread`);
 for (const s of summaries) console.log(`${(s.total / 1000).toFixed(1).padStart(7)}  |${bar(s.busy)}|  ${threadLabel(s.key)}`);
 const cpu = summaries.reduce((sum, s) => sum + s.total, 0) / 1000;
