@@ -60,6 +60,17 @@ function withTimeout(promise, ms, what) {
     .finally(() => clearTimeout(timer));
 }
 
+/** Waits for the check of the files just handed to `page` (one evaluate of the promise
+ *  MARKS_SCRIPT settles: nothing polls the page while it works); returns its milliseconds
+ *  from the file input's change to the report. Throws when the page shows a failure, or after
+ *  `timeoutMs`. For the scripts that compare or trace single checks (page.mjs, trace.mjs). */
+export async function checkTime(page, timeoutMs = 600000) {
+  const outcome = await withTimeout(page.evaluate(() => window.__benchDone), timeoutMs, 'the check');
+  if (outcome !== 'done') throw new Error(`the page reported a failure: ${await page.textContent(FAIL_SELECTOR).catch(() => '')}`);
+  const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
+  return doneAt - changeAt;
+}
+
 function closeServer(server) {
   if (!server) return Promise.resolve();
   server.closeAllConnections?.();

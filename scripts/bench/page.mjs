@@ -19,7 +19,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch } from '../../tests/browser/helpers.mjs';
-import { FAIL_SELECTOR, MARKS_SCRIPT } from './browser.mjs';
+import { FAIL_SELECTOR, MARKS_SCRIPT, checkTime } from './browser.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -91,16 +91,9 @@ try {
     for (const { page, i } of round % 2 ? [...pages].reverse() : pages) {
       const before = threads ? cpuByThread() : null;
       await page.setInputFiles('#file-input', files);
-      // (One evaluate: nothing polls the page while it works, see MARKS_SCRIPT.)
-      let timer;
-      const outcome = await Promise.race([
-        page.evaluate(() => window.__benchDone),
-        new Promise((resolve) => { timer = setTimeout(() => resolve('no report after 10 minutes'), 600000); }),
-      ]).finally(() => clearTimeout(timer));
-      if (outcome !== 'done') throw new Error(`the page reported a failure (${outcome}): ${await page.textContent(FAIL_SELECTOR).catch(() => '')}`);
+      const ms = await checkTime(page);
       if (threads) addCpu(cpu[i], before, cpuByThread());
-      const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
-      seconds[i].push((doneAt - changeAt) / 1000);
+      seconds[i].push(ms / 1000);
     }
     console.log(`round ${round + 1}: ${seconds.map((s) => s.at(-1).toFixed(3)).join('  ')} s`);
     for (const { context } of pages) await context.close();

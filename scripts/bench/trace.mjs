@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import path from 'node:path';
 import { serve } from '../serve.mjs';
 import { launch, root } from '../../tests/browser/helpers.mjs';
-import { FAIL_SELECTOR, MARKS_SCRIPT } from './browser.mjs';
+import { FAIL_SELECTOR, MARKS_SCRIPT, checkTime } from './browser.mjs';
 
 const args = process.argv.slice(2);
 const usage = (problem) => {
@@ -54,14 +54,7 @@ try {
   await page.waitForTimeout(1000);
   await browser.startTracing(page, { path: save, categories: CATEGORIES });
   await page.setInputFiles('#file-input', files);
-  let timer;
-  const outcome = await Promise.race([
-    page.evaluate(() => window.__benchDone),
-    new Promise((resolve) => { timer = setTimeout(() => resolve('no report after 10 minutes'), 600000); }),
-  ]).finally(() => clearTimeout(timer));
-  if (outcome !== 'done') throw new Error(`the check failed (${outcome}): ${await page.textContent(FAIL_SELECTOR).catch(() => '')}`);
-  const { changeAt, doneAt } = await page.evaluate(() => window.__benchMarks);
-  checkMs = doneAt - changeAt;
+  checkMs = await checkTime(page);
   await page.waitForTimeout(100);
   await browser.stopTracing();
 } finally {
